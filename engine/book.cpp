@@ -1,0 +1,141 @@
+#include "engine/book.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+#include "engine/identity.hpp"
+#include "engine/json_out.hpp"
+
+namespace ehb {
+
+using schema::PersonKey;
+
+void BookReader::load_version(const schema::LogEntry& e, uint64_t seq, BookVersion& out) {
+    out.seq = seq;
+    out.status = e.status;
+    out.flagged = e.flags & schema::kFlagConflict;
+    out.arrival_us = e.arrival_us;
+    out.principal.assign(e.principal);
+    out.warnings.assign(e.warnings);
+    decompressor_.decompress(e.codec, e.payload, e.raw_size, out.canonical);
+}
+
+bool BookReader::read(std::string_view id, Book& out, bool with_history) {
+    PersonKey key = lookup_key(id);
+    if (!key) return false;
+    store_.read([&](const StoreReader& r) {
+        out.root = root_of(r, key);
+        book_keys(r, out.root, out.identifiers);
+        seqs_.clear();
+        for (PersonKey k : out.identifiers) r.filed(k, seqs_);
+        out.episodes.clear();
+        for (uint64_t seq : seqs_) {
+            auto e = r.entry(seq);
+            if (!e) continue;
+            auto head = r.episode(e->episode_key);
+            // An entry that is no longer its episode's current version shows only in history.
+            if (!head || head->current_seq != seq) continue;
+            BookEpisode& ep = out.episodes.emplace_back();
+            ep.facility.assign(e->episode_key.substr(0, schema::kFacilityLength));
+            ep.ma_lk.assign(e->episode_key.substr(schema::kFacilityLength));
+            ep.admitted = e->admitted;
+            ep.versions = head->versions;
+            load_version(*e, seq, ep.current);
+            ep.earlier.clear();
+            if (!with_history) continue;
+            for (uint64_t prev = e->prev_seq; prev != 0;) {
+                auto older = r.entry(prev);
+                if (!older) break;
+                load_version(*older, prev, ep.earlier.emplace_back());
+                prev = older->prev_seq;
+            }
+        }
+        return 0;
+    });
+    std::sort(out.episodes.begin(), out.episodes.end(), [](const BookEpisode& a, const BookEpisode& b) {
+        return std::pair(a.admitted, a.current.seq) > std::pair(b.admitted, b.current.seq);
+    });
+    return true;
+}
+
+namespace {
+
+std::string_view type_name(schema::PersonType t) {
+    switch (t) {
+        case schema::PersonType::citizen: return "citizen_id";
+        case schema::PersonType::social_insurance: return "social_insurance_code";
+        case schema::PersonType::old_id: return "old_id";
+        case schema::PersonType::passport: return "passport";
+        case schema::PersonType::none: break;
+    }
+    return "none";
+}
+
+void append_time(std::string& out, int64_t us) {
+    std::time_t secs = us / 1'000'000;
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[40];
+    std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(us % 1'000'000));
+    append_json_string(out, buf);
+}
+
+void append_version(std::string& out, const BookVersion& v) {
+    out += "{\"seq\":" + std::to_string(v.seq);
+    out += ",\"status\":";
+    append_json_string(out, v.status == schema::EntryStatus::new_version ? "new_version" : "accepted");
+    out += v.flagged ? ",\"flagged\":true" : ",\"flagged\":false";
+    out += ",\"arrival\":";
+    append_time(out, v.arrival_us);
+    out += ",\"principal\":";
+    append_json_string(out, v.principal);
+    out += ",\"warnings\":";
+    out += v.warnings.empty() ? "[]" : v.warnings;
+    out += ",\"record\":";
+    out += v.canonical;
+    out += '}';
+}
+
+}  // namespace
+
+std::string book_json(const Book& book) {
+    std::string out = "{\"person\":{\"owner\":{\"type\":";
+    append_json_string(out, type_name(book.root.type));
+    out += ",\"value\":";
+    append_json_string(out, book.root.text());
+    out += "},\"identifiers\":[";
+    for (std::size_t i = 0; i < book.identifiers.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"type\":";
+        append_json_string(out, type_name(book.identifiers[i].type));
+        out += ",\"value\":";
+        append_json_string(out, book.identifiers[i].text());
+        out += '}';
+    }
+    out += "]},\"episodes\":[";
+    for (std::size_t i = 0; i < book.episodes.size(); ++i) {
+        const BookEpisode& ep = book.episodes[i];
+        if (i) out += ',';
+        out += "{\"facility\":";
+        append_json_string(out, ep.facility);
+        out += ",\"ma_lk\":";
+        append_json_string(out, ep.ma_lk);
+        out += ",\"versions\":" + std::to_string(ep.versions);
+        out += ",\"current\":";
+        append_version(out, ep.current);
+        if (!ep.earlier.empty()) {
+            out += ",\"earlier\":[";
+            for (std::size_t j = 0; j < ep.earlier.size(); ++j) {
+                if (j) out += ',';
+                append_version(out, ep.earlier[j]);
+            }
+            out += ']';
+        }
+        out += '}';
+    }
+    out += "]}";
+    return out;
+}
+
+}  // namespace ehb

@@ -1,0 +1,59 @@
+// The read path: a citizen's health book, from any identifier that leads to it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/codec.hpp"
+#include "storage/store.hpp"
+
+namespace ehb {
+
+struct BookVersion {
+    uint64_t seq = 0;
+    schema::EntryStatus status = schema::EntryStatus::accepted;
+    bool flagged = false;
+    int64_t arrival_us = 0;
+    std::string principal;
+    std::string warnings;   // JSON array or empty
+    std::string canonical;  // the record as accepted
+};
+
+struct BookEpisode {
+    std::string facility;
+    std::string ma_lk;
+    uint64_t admitted = 0;          // NGAY_VAO, yyyymmddHHMM
+    uint32_t versions = 0;
+    BookVersion current;
+    std::vector<BookVersion> earlier;  // only with history, newest first
+};
+
+struct Book {
+    schema::PersonKey root;                     // the identifier that owns the book
+    std::vector<schema::PersonKey> identifiers; // every identifier linked into it
+    std::vector<BookEpisode> episodes;          // current versions, newest visit first
+};
+
+// One per thread: owns decompression state and scratch space.
+class BookReader {
+public:
+    explicit BookReader(const Store& store) : store_(store) {}
+
+    // False when `id` is not an identifier ehb can look up (see lookup_key).
+    // An identifier nobody has used yields an empty book.
+    bool read(std::string_view id, Book& out, bool with_history = false);
+
+private:
+    void load_version(const schema::LogEntry& e, uint64_t seq, BookVersion& out);
+
+    const Store& store_;
+    Decompressor decompressor_;
+    std::vector<uint64_t> seqs_;
+};
+
+// The book as JSON (docs/records.md, "The health book").
+std::string book_json(const Book& book);
+
+}  // namespace ehb

@@ -1,0 +1,100 @@
+#include "engine/ingest.hpp"
+
+#include <chrono>
+
+#include "engine/json_out.hpp"
+
+namespace ehb {
+
+int64_t now_us() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Preparer::Preparer(ParseLimits limits, int compression_level) : parser_(limits), compressor_(compression_level) {}
+
+void Preparer::prepare(std::string_view document, Prepared& out) {
+    out.warnings.clear();
+    out.ok = parser_.parse(document, out.record, out.error);
+    if (!out.ok) return;
+    out.codec = compressor_.compress(out.record.canonical, out.payload);
+    if (out.record.warnings.empty()) return;
+    out.warnings.push_back('[');
+    for (const Issue& w : out.record.warnings) {
+        if (out.warnings.size() > 1) out.warnings.push_back(',');
+        out.warnings += "{\"code\":";
+        append_json_string(out.warnings, w.code);
+        out.warnings += ",\"field\":";
+        append_json_string(out.warnings, w.field);
+        out.warnings += ",\"reason\":";
+        append_json_string(out.warnings, w.reason);
+        out.warnings.push_back('}');
+    }
+    out.warnings.push_back(']');
+}
+
+void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::string_view principal,
+                    int64_t arrival_us, std::span<RecordResult> results) {
+    std::string key;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const Prepared& p = batch[i];
+        RecordResult& r = results[i];
+        r.seq = 0;
+        r.flagged = false;
+        r.warnings.clear();
+        if (!p.ok) {
+            r.status = Status::rejected;
+            r.error = p.error;
+            continue;
+        }
+        const ParsedRecord& rec = p.record;
+        key.assign(rec.facility).append(rec.ma_lk);
+        auto head = store.episode(key);
+        if (head && head->hash == rec.hash) {
+            // Same content as the current version: nothing new is written.
+            r.status = Status::duplicate;
+            r.seq = head->current_seq;
+            continue;
+        }
+        resolve_identity(store, rec.ids, filing_);
+
+        schema::LogEntry e;
+        e.status = head ? schema::EntryStatus::new_version : schema::EntryStatus::accepted;
+        e.flags = filing_.conflict ? schema::kFlagConflict : 0;
+        e.codec = p.codec;
+        e.raw_size = static_cast<uint32_t>(rec.canonical.size());
+        e.arrival_us = arrival_us;
+        e.prev_seq = head ? head->current_seq : 0;
+        e.hash = rec.hash;
+        e.admitted = rec.admitted;
+        e.filed_under = filing_.filed_under;
+        e.principal = principal.substr(0, 255);
+        e.episode_key = key;
+        e.warnings = p.warnings;
+        e.payload = p.payload;
+        uint64_t seq = store.append(e);
+
+        store.set_episode(key, {seq, head ? head->versions + 1 : 1, rec.hash});
+        if (filing_.filed_under) store.file(filing_.filed_under, seq);
+        for (const auto& [alias, owner] : filing_.links) store.link(alias, owner);
+
+        r.status = head ? Status::new_version : Status::accepted;
+        r.seq = seq;
+        r.flagged = filing_.conflict;
+        r.warnings = rec.warnings;
+    }
+}
+
+std::vector<RecordResult> Engine::ingest(std::span<const std::string_view> documents, std::string_view principal) {
+    std::vector<RecordResult> results(documents.size());
+    if (documents.empty()) return results;
+    prepared_.resize(documents.size());
+    for (std::size_t i = 0; i < documents.size(); ++i) preparer_.prepare(documents[i], prepared_[i]);
+    int64_t arrival = now_us();
+    store_.write([&](StoreWriter& w) {
+        applier_.apply(w, std::span(prepared_.data(), documents.size()), principal, arrival, results);
+    });
+    return results;
+}
+
+}  // namespace ehb

@@ -1,0 +1,77 @@
+// The ingest path: prepare (parse, validate, canonicalise, hash, compress: CPU
+// work, any thread) and apply (decide each record's status and identity and
+// write it: the single writer, inside one transaction per commit).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/identity.hpp"
+#include "engine/parse.hpp"
+#include "engine/record.hpp"
+#include "storage/codec.hpp"
+#include "storage/store.hpp"
+
+namespace ehb {
+
+// One document after the CPU stage.
+struct Prepared {
+    bool ok = false;
+    ParsedRecord record;  // when ok
+    Issue error;          // when !ok
+    schema::Codec codec = schema::Codec::raw;
+    std::string payload;  // the canonical bytes, encoded with `codec`
+    std::string warnings; // JSON array of the record's warnings, or empty
+};
+
+// What the engine answers for one document, in the batch's order.
+struct RecordResult {
+    Status status = Status::rejected;
+    uint64_t seq = 0;       // log entry stored (accepted, new_version) or the current version (duplicate)
+    bool flagged = false;   // stored with a conflict flag
+    Issue error;            // rejected: code, field, reason
+    std::vector<Issue> warnings;
+};
+
+// Per-thread CPU stage; reuses its parser and compression buffers.
+class Preparer {
+public:
+    explicit Preparer(ParseLimits limits = {}, int compression_level = 1);
+    void prepare(std::string_view document, Prepared& out);
+
+private:
+    EpisodeParser parser_;
+    Compressor compressor_;
+};
+
+// The writer's step: applies a batch inside the caller's write transaction.
+// Earlier records of the same batch are visible to later ones.
+class Applier {
+public:
+    void apply(StoreWriter& store, std::span<const Prepared> batch, std::string_view principal, int64_t arrival_us,
+               std::span<RecordResult> results);
+
+private:
+    Filing filing_;
+};
+
+// The synchronous path: one batch, one durable commit.
+class Engine {
+public:
+    explicit Engine(Store& store, ParseLimits limits = {}) : store_(store), preparer_(limits) {}
+
+    std::vector<RecordResult> ingest(std::span<const std::string_view> documents, std::string_view principal);
+
+private:
+    Store& store_;
+    Preparer preparer_;
+    Applier applier_;
+    std::vector<Prepared> prepared_;
+};
+
+int64_t now_us();
+
+}  // namespace ehb

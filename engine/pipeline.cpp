@@ -1,0 +1,158 @@
+#include "engine/pipeline.hpp"
+
+#include <algorithm>
+
+namespace ehb {
+
+// Workers claim documents in chunks, so one large batch still uses every core.
+constexpr std::size_t kChunk = 64;
+
+struct Pipeline::Job {
+    std::string buffer;
+    std::vector<std::string_view> documents;
+    std::string principal;
+    Done done;
+    std::vector<Prepared> prepared;
+    std::vector<RecordResult> results;
+    std::size_t claimed = 0;   // documents handed to workers (under mutex_)
+    std::size_t finished = 0;  // documents prepared (under mutex_)
+    bool ready() const { return finished == documents.size(); }
+};
+
+Pipeline::Pipeline(Store& store, PipelineOptions options) : store_(store), options_(options) {
+    unsigned n = options_.prepare_threads ? options_.prepare_threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i) workers_.emplace_back([this] { prepare_loop(); });
+    writer_ = std::thread([this] { write_loop(); });
+}
+
+Pipeline::~Pipeline() {
+    try {
+        close();
+    } catch (...) {
+        // A failure was already reported to whoever called close(); a destructor must not throw.
+    }
+}
+
+void Pipeline::submit(std::string buffer, const std::vector<Span>& documents, std::string principal, Done done) {
+    auto job = std::make_unique<Job>();
+    job->buffer = std::move(buffer);
+    job->documents.reserve(documents.size());
+    for (auto [at, size] : documents) job->documents.push_back(std::string_view(job->buffer).substr(at, size));
+    job->principal = std::move(principal);
+    job->done = std::move(done);
+    job->prepared.resize(job->documents.size());
+    job->results.resize(job->documents.size());
+    std::size_t n = job->documents.size();
+
+    std::unique_lock lock(mutex_);
+    // A batch larger than the whole queue is admitted alone rather than never.
+    space_cv_.wait(lock, [&] {
+        return failure_ || queued_records_ == 0 || queued_records_ + n <= options_.max_queued_records;
+    });
+    if (failure_) std::rethrow_exception(failure_);
+    queued_records_ += n;
+    jobs_.push_back(std::move(job));
+    work_cv_.notify_all();
+    ready_cv_.notify_one();  // an empty batch is ready at once
+}
+
+Pipeline::Job* Pipeline::claim(std::size_t& begin, std::size_t& end) {
+    if (failure_) return nullptr;
+    for (auto& job : jobs_) {
+        if (job->claimed < job->documents.size()) {
+            begin = job->claimed;
+            end = std::min(begin + kChunk, job->documents.size());
+            job->claimed = end;
+            return job.get();
+        }
+    }
+    return nullptr;
+}
+
+void Pipeline::prepare_loop() {
+    Preparer preparer(options_.limits);
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        std::size_t begin = 0, end = 0;
+        Job* job = nullptr;
+        work_cv_.wait(lock, [&] { return (job = claim(begin, end)) != nullptr || closing_; });
+        if (!job) return;
+        lock.unlock();
+        for (std::size_t i = begin; i < end; ++i) preparer.prepare(job->documents[i], job->prepared[i]);
+        lock.lock();
+        job->finished += end - begin;
+        if (job->ready()) ready_cv_.notify_one();
+    }
+}
+
+void Pipeline::write_loop() {
+    Applier applier;
+    std::vector<Job*> commit;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            ready_cv_.wait(lock, [&] { return (!jobs_.empty() && jobs_.front()->ready()) || (closing_ && jobs_.empty()); });
+            if (jobs_.empty()) return;
+            // Every batch that is ready, in order, up to the commit size.
+            commit.clear();
+            std::size_t records = 0;
+            for (auto& job : jobs_) {
+                if (!job->ready()) break;
+                if (!commit.empty() && records + job->documents.size() > options_.max_commit_records) break;
+                commit.push_back(job.get());
+                records += job->documents.size();
+            }
+        }
+        try {
+            int64_t arrival = now_us();
+            store_.write([&](StoreWriter& w) {
+                for (Job* job : commit) applier.apply(w, job->prepared, job->principal, arrival, job->results);
+            });
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            // Nothing of this commit is acknowledged; the jobs stay until close()
+            // because workers may still be preparing some of them.
+            failure_ = std::current_exception();
+            closing_ = true;
+            work_cv_.notify_all();
+            space_cv_.notify_all();
+            return;
+        }
+        // Durable: acknowledge.
+        std::size_t records = 0;
+        for (Job* job : commit) {
+            if (job->done) job->done(job->results);
+            records += job->documents.size();
+        }
+        std::lock_guard lock(mutex_);
+        jobs_.erase(jobs_.begin(), jobs_.begin() + static_cast<std::ptrdiff_t>(commit.size()));
+        queued_records_ -= records;
+        ++stats_.commits;
+        stats_.batches += commit.size();
+        stats_.records += records;
+        space_cv_.notify_all();
+    }
+}
+
+void Pipeline::close() {
+    {
+        std::lock_guard lock(mutex_);
+        closing_ = true;
+        work_cv_.notify_all();
+        ready_cv_.notify_all();
+    }
+    for (auto& w : workers_) {
+        if (w.joinable()) w.join();
+    }
+    if (writer_.joinable()) writer_.join();
+    std::lock_guard lock(mutex_);
+    jobs_.clear();
+    if (failure_) std::rethrow_exception(failure_);
+}
+
+PipelineStats Pipeline::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+}  // namespace ehb

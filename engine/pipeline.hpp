@@ -1,0 +1,79 @@
+// Group commit: batches from any number of producers are prepared on worker
+// threads (both cores) and applied by one writer thread, which merges every
+// batch that is ready into one durable transaction. Each batch is still
+// atomic (it never spans two commits) and batches apply in submission order.
+// A batch's callback runs only after the commit holding it is durable.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "engine/ingest.hpp"
+
+namespace ehb {
+
+struct PipelineOptions {
+    unsigned prepare_threads = 0;           // 0: one per core
+    std::size_t max_commit_records = 32768; // a commit takes ready batches up to this many records
+    std::size_t max_queued_records = 65536; // submit blocks beyond this (back-pressure)
+    ParseLimits limits;
+};
+
+struct PipelineStats {
+    uint64_t commits = 0;
+    uint64_t batches = 0;
+    uint64_t records = 0;
+};
+
+class Pipeline {
+public:
+    // Runs on the writer thread once the batch is durable; results in input order.
+    using Done = std::function<void(std::span<const RecordResult>)>;
+
+    Pipeline(Store& store, PipelineOptions options = {});
+    ~Pipeline();
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+
+    // A batch: its documents are the (offset, size) ranges of `buffer`.
+    // Blocks while the queue is full. Rethrows a writer failure.
+    using Span = std::pair<std::size_t, std::size_t>;
+    void submit(std::string buffer, const std::vector<Span>& documents, std::string principal, Done done);
+
+    // Waits until everything submitted is committed and acknowledged, then stops
+    // the threads. Rethrows a writer failure. Called by the destructor.
+    void close();
+
+    PipelineStats stats() const;
+
+private:
+    struct Job;
+    void prepare_loop();
+    void write_loop();
+    Job* claim(std::size_t& begin, std::size_t& end);
+
+    Store& store_;
+    PipelineOptions options_;
+    mutable std::mutex mutex_;
+    std::condition_variable work_cv_, ready_cv_, space_cv_;
+    std::deque<std::unique_ptr<Job>> jobs_;  // submission order; the writer pops from the front
+    std::size_t queued_records_ = 0;
+    bool closing_ = false;
+    std::exception_ptr failure_;
+    PipelineStats stats_;
+    std::vector<std::thread> workers_;
+    std::thread writer_;
+};
+
+}  // namespace ehb

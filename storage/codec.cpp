@@ -1,0 +1,61 @@
+#include "storage/codec.hpp"
+
+#include <zstd.h>
+
+#include <stdexcept>
+
+namespace ehb {
+
+struct Compressor::Impl {
+    ZSTD_CCtx* ctx = ZSTD_createCCtx();
+    int level;
+    explicit Impl(int l) : level(l) {
+        if (!ctx) throw std::bad_alloc();
+    }
+    ~Impl() { ZSTD_freeCCtx(ctx); }
+};
+
+Compressor::Compressor(int level) : impl_(std::make_unique<Impl>(level)) {}
+Compressor::~Compressor() = default;
+Compressor::Compressor(Compressor&&) noexcept = default;
+Compressor& Compressor::operator=(Compressor&&) noexcept = default;
+
+schema::Codec Compressor::compress(std::string_view raw, std::string& out) {
+    out.resize(ZSTD_compressBound(raw.size()));
+    std::size_t n = ZSTD_compressCCtx(impl_->ctx, out.data(), out.size(), raw.data(), raw.size(), impl_->level);
+    if (ZSTD_isError(n) || n >= raw.size()) {
+        out.assign(raw);
+        return schema::Codec::raw;
+    }
+    out.resize(n);
+    return schema::Codec::zstd;
+}
+
+struct Decompressor::Impl {
+    ZSTD_DCtx* ctx = ZSTD_createDCtx();
+    Impl() {
+        if (!ctx) throw std::bad_alloc();
+    }
+    ~Impl() { ZSTD_freeDCtx(ctx); }
+};
+
+Decompressor::Decompressor() : impl_(std::make_unique<Impl>()) {}
+Decompressor::~Decompressor() = default;
+Decompressor::Decompressor(Decompressor&&) noexcept = default;
+Decompressor& Decompressor::operator=(Decompressor&&) noexcept = default;
+
+void Decompressor::decompress(schema::Codec codec, std::string_view payload, std::size_t raw_size, std::string& out) {
+    if (codec == schema::Codec::raw) {
+        out.assign(payload);
+        return;
+    }
+    if (codec != schema::Codec::zstd) throw std::runtime_error("log entry: unknown payload codec");
+    out.resize(raw_size);
+    std::size_t n = ZSTD_decompressDCtx(impl_->ctx, out.data(), out.size(), payload.data(), payload.size());
+    if (ZSTD_isError(n) || n != raw_size) {
+        throw std::runtime_error(std::string("log entry: corrupt zstd payload: ") +
+                                 (ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch"));
+    }
+}
+
+}  // namespace ehb

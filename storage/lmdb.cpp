@@ -1,0 +1,157 @@
+#include "storage/lmdb.hpp"
+
+#include <utility>
+
+namespace ehb::lmdb {
+
+Error::Error(std::string_view call, int rc)
+    : std::runtime_error(std::string(call) + ": " + mdb_strerror(rc)), code_(rc) {}
+
+void check(std::string_view call, int rc) {
+    if (rc == MDB_SUCCESS) return;
+    if (rc == MDB_MAP_FULL) throw MapFull(call);
+    throw Error(call, rc);
+}
+
+// ---- Env ----
+
+Env Env::open(const std::string& dir, const Options& options) {
+    MDB_env* raw = nullptr;
+    check("mdb_env_create", mdb_env_create(&raw));
+    Env env(raw);
+    check("mdb_env_set_maxdbs", mdb_env_set_maxdbs(raw, options.max_dbs));
+    check("mdb_env_set_maxreaders", mdb_env_set_maxreaders(raw, options.max_readers));
+    check("mdb_env_set_mapsize", mdb_env_set_mapsize(raw, options.map_size));
+    check("mdb_env_open", mdb_env_open(raw, dir.c_str(), options.flags, 0640));
+    return env;
+}
+
+Env::~Env() {
+    if (env_) mdb_env_close(env_);
+}
+
+Env::Env(Env&& other) noexcept : env_(std::exchange(other.env_, nullptr)) {}
+
+Env& Env::operator=(Env&& other) noexcept {
+    if (this != &other) {
+        if (env_) mdb_env_close(env_);
+        env_ = std::exchange(other.env_, nullptr);
+    }
+    return *this;
+}
+
+std::size_t Env::map_size() const {
+    MDB_envinfo info;
+    check("mdb_env_info", mdb_env_info(env_, &info));
+    return info.me_mapsize;
+}
+
+void Env::set_map_size(std::size_t bytes) {
+    check("mdb_env_set_mapsize", mdb_env_set_mapsize(env_, bytes));
+}
+
+// ---- Txn ----
+
+Txn Txn::begin(const Env& env, unsigned flags) {
+    MDB_txn* raw = nullptr;
+    int rc = mdb_txn_begin(env.get(), nullptr, flags, &raw);
+    if (rc == MDB_MAP_RESIZED) {
+        // Another process grew the map: adopt its size and try once more.
+        check("mdb_env_set_mapsize", mdb_env_set_mapsize(env.get(), 0));
+        rc = mdb_txn_begin(env.get(), nullptr, flags, &raw);
+    }
+    check("mdb_txn_begin", rc);
+    return Txn(raw);
+}
+
+Txn::~Txn() { abort(); }
+
+Txn::Txn(Txn&& other) noexcept : txn_(std::exchange(other.txn_, nullptr)) {}
+
+Txn& Txn::operator=(Txn&& other) noexcept {
+    if (this != &other) {
+        abort();
+        txn_ = std::exchange(other.txn_, nullptr);
+    }
+    return *this;
+}
+
+void Txn::commit() {
+    // mdb_txn_commit frees the handle whether or not it succeeds.
+    MDB_txn* txn = std::exchange(txn_, nullptr);
+    check("mdb_txn_commit", mdb_txn_commit(txn));
+}
+
+void Txn::abort() noexcept {
+    if (txn_) mdb_txn_abort(std::exchange(txn_, nullptr));
+}
+
+// ---- Dbi ----
+
+Dbi Dbi::open(const Txn& txn, const char* name, unsigned flags) {
+    MDB_dbi dbi = 0;
+    check("mdb_dbi_open", name, mdb_dbi_open(txn.get(), name, flags, &dbi));
+    return Dbi(dbi, name);
+}
+
+bool Dbi::get(const Txn& txn, std::string_view key, std::string_view& value) const {
+    MDB_val k = to_val(key);
+    MDB_val v;
+    int rc = mdb_get(txn.get(), dbi_, &k, &v);
+    if (rc == MDB_NOTFOUND) return false;
+    check("mdb_get", name_, rc);
+    value = to_view(v);
+    return true;
+}
+
+void Dbi::put(const Txn& txn, std::string_view key, std::string_view value, unsigned flags) const {
+    MDB_val k = to_val(key);
+    MDB_val v = to_val(value);
+    check("mdb_put", name_, mdb_put(txn.get(), dbi_, &k, &v, flags));
+}
+
+char* Dbi::reserve(const Txn& txn, std::string_view key, std::size_t size, unsigned flags) const {
+    MDB_val k = to_val(key);
+    MDB_val v{size, nullptr};
+    check("mdb_put", name_, mdb_put(txn.get(), dbi_, &k, &v, flags | MDB_RESERVE));
+    return static_cast<char*>(v.mv_data);
+}
+
+std::size_t Dbi::entries(const Txn& txn) const {
+    MDB_stat st;
+    check("mdb_stat", name_, mdb_stat(txn.get(), dbi_, &st));
+    return st.ms_entries;
+}
+
+// ---- Cursor ----
+
+Cursor::Cursor(const Txn& txn, const Dbi& dbi) {
+    check("mdb_cursor_open", mdb_cursor_open(txn.get(), dbi.get(), &cursor_));
+}
+
+Cursor::~Cursor() {
+    if (cursor_) mdb_cursor_close(cursor_);
+}
+
+Cursor::Cursor(Cursor&& other) noexcept : cursor_(std::exchange(other.cursor_, nullptr)) {}
+
+Cursor& Cursor::operator=(Cursor&& other) noexcept {
+    if (this != &other) {
+        if (cursor_) mdb_cursor_close(cursor_);
+        cursor_ = std::exchange(other.cursor_, nullptr);
+    }
+    return *this;
+}
+
+bool Cursor::get(std::string_view& key, std::string_view& value, MDB_cursor_op op) {
+    MDB_val k = to_val(key);
+    MDB_val v = to_val(value);
+    int rc = mdb_cursor_get(cursor_, &k, &v, op);
+    if (rc == MDB_NOTFOUND) return false;
+    check("mdb_cursor_get", rc);
+    key = to_view(k);
+    value = to_view(v);
+    return true;
+}
+
+}  // namespace ehb::lmdb

@@ -1,0 +1,187 @@
+// The one place that declares every table of an ehb data directory: its name
+// and LMDB flags, its key and value layouts, and how index keys derive from a
+// record. Everything else reads and writes through these codecs.
+//
+//   table       key                                 value
+//   meta        ASCII name                          see kMeta* below
+//   log         u64 sequence (native, INTEGERKEY)   LogEntry: header + principal + episode key
+//                                                   + warnings + payload (canonical JSON, maybe zstd)
+//   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (28 bytes): current version
+//   person_log  PersonKey (9)                       dup u64 sequence (INTEGERDUP): entries filed there
+//   links       PersonKey alias (9)                 PersonKey owner (9): S→C, O→C or O→S
+//   members     PersonKey owner (9)                 dup PersonKey alias (9): reverse of links
+//
+// Integers in values are little-endian (the only byte order ehb runs on);
+// PersonKey values are big-endian so that keys sort by type, then number.
+#pragma once
+
+#include <lmdb.h>
+
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/hash128.hpp"
+
+static_assert(std::endian::native == std::endian::little, "ehb stores little-endian integers in place");
+
+namespace ehb::schema {
+
+// Bump on any change of a layout below; a data directory of another version is refused.
+inline constexpr uint32_t kFormatVersion = 1;
+
+struct Table {
+    const char* name;
+    unsigned flags;
+};
+inline constexpr Table kMeta{"meta", MDB_CREATE};
+// Append-only: written with MDB_APPEND, never overwritten or deleted.
+inline constexpr Table kLog{"log", MDB_CREATE | MDB_INTEGERKEY};
+inline constexpr Table kEpisodes{"episodes", MDB_CREATE};
+inline constexpr Table kPersonLog{"person_log", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP};
+inline constexpr Table kLinks{"links", MDB_CREATE};
+inline constexpr Table kMembers{"members", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED};
+inline constexpr std::array kTables{kMeta, kLog, kEpisodes, kPersonLog, kLinks, kMembers};
+
+inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
+
+template <class T>
+inline T load(const char* p) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+template <class T>
+inline char* store(char* p, T v) {
+    std::memcpy(p, &v, sizeof v);
+    return p + sizeof v;
+}
+
+// ---- PersonKey: who a record is filed under, and the identifiers that link persons ----
+
+enum class PersonType : char {
+    none = 0,
+    citizen = 'C',           // 12-digit citizen ID (số định danh cá nhân)
+    social_insurance = 'S',  // 10-digit social-insurance code: the last 10 characters of every card
+    old_id = 'O',            // legacy 9-digit ID (CMND)
+    passport = 'P',          // [A-Z] + 7 digits
+};
+
+struct PersonKey {
+    static constexpr std::size_t kSize = 9;
+    PersonType type = PersonType::none;
+    uint64_t value = 0;
+
+    explicit operator bool() const { return type != PersonType::none; }
+    friend bool operator==(const PersonKey&, const PersonKey&) = default;
+
+    // Derivation from the identifier as written in a record; empty when malformed.
+    static PersonKey citizen(std::string_view digits12) { return numeric(PersonType::citizen, digits12, 12); }
+    static PersonKey social_insurance(std::string_view digits10) {
+        return numeric(PersonType::social_insurance, digits10, 10);
+    }
+    static PersonKey old_id(std::string_view digits9) { return numeric(PersonType::old_id, digits9, 9); }
+    static PersonKey passport(std::string_view id) {
+        if (id.size() != 8 || id[0] < 'A' || id[0] > 'Z') return {};
+        PersonKey k = numeric(PersonType::passport, id.substr(1), 7);
+        if (k) k.value += uint64_t(id[0] - 'A') * 10'000'000;
+        return k;
+    }
+
+    std::array<char, kSize> bytes() const {
+        std::array<char, kSize> b{};
+        b[0] = static_cast<char>(type);
+        uint64_t be = __builtin_bswap64(value);
+        std::memcpy(b.data() + 1, &be, 8);
+        return b;
+    }
+    static PersonKey from_bytes(std::string_view b) {
+        if (b.size() != kSize) return {};
+        return {static_cast<PersonType>(b[0]), __builtin_bswap64(load<uint64_t>(b.data() + 1))};
+    }
+    // The identifier as written: zero-padded digits, or letter + digits for a passport.
+    std::string text() const;
+
+private:
+    static PersonKey numeric(PersonType t, std::string_view digits, std::size_t n) {
+        if (digits.size() != n) return {};
+        uint64_t v = 0;
+        for (char c : digits) {
+            if (c < '0' || c > '9') return {};
+            v = v * 10 + uint64_t(c - '0');
+        }
+        return {t, v};
+    }
+};
+
+inline std::string_view as_view(const std::array<char, PersonKey::kSize>& b) { return {b.data(), b.size()}; }
+
+// ---- EpisodeKey: MA_CSKCB (exactly 5 characters) followed by MA_LK ----
+
+inline std::string episode_key(std::string_view facility, std::string_view ma_lk) {
+    std::string k;
+    k.reserve(facility.size() + ma_lk.size());
+    k.append(facility).append(ma_lk);
+    return k;
+}
+inline constexpr std::size_t kFacilityLength = 5;
+
+// ---- EpisodeHead: the current version of an episode ----
+
+struct EpisodeHead {
+    static constexpr std::size_t kSize = 28;
+    uint64_t current_seq = 0;  // log entry of the current version
+    uint32_t versions = 0;     // how many versions were stored
+    Hash128 hash;              // content hash of the current version
+
+    std::array<char, kSize> bytes() const {
+        std::array<char, kSize> b{};
+        char* p = store(b.data(), current_seq);
+        p = store(p, versions);
+        p = store(p, hash.lo);
+        store(p, hash.hi);
+        return b;
+    }
+    static EpisodeHead from_bytes(std::string_view b) {
+        const char* p = b.data();
+        return {load<uint64_t>(p), load<uint32_t>(p + 8), {load<uint64_t>(p + 12), load<uint64_t>(p + 20)}};
+    }
+};
+
+// ---- LogEntry: one accepted record with its metadata ----
+
+enum class EntryStatus : uint8_t { accepted = 1, new_version = 3 };  // same numbers as ehb::Status
+enum class Codec : uint8_t { raw = 0, zstd = 1 };
+inline constexpr uint8_t kFlagConflict = 1;  // citizen ID and card point at two different people
+
+struct LogEntry {
+    EntryStatus status = EntryStatus::accepted;
+    uint8_t flags = 0;
+    Codec codec = Codec::raw;
+    uint32_t raw_size = 0;      // size of the canonical bytes before compression
+    int64_t arrival_us = 0;     // arrival time, microseconds since the Unix epoch (UTC)
+    uint64_t prev_seq = 0;      // previous version of the same episode, 0 for the first
+    Hash128 hash;               // XXH3-128 of the canonical bytes
+    uint64_t admitted = 0;      // NGAY_VAO as yyyymmddHHMM, for ordering a book
+    PersonKey filed_under;      // the person index entry written for it (none: unidentified)
+    std::string_view principal; // who pushed it (≤ 255 bytes)
+    std::string_view episode_key;
+    std::string_view warnings;  // JSON array of {code, field, reason}, or empty
+    std::string_view payload;   // canonical bytes, encoded with `codec`
+
+    static constexpr std::size_t kHeaderSize = 1 + 1 + 1 + 1 + 4 + 8 + 8 + 16 + 8 + PersonKey::kSize + 1 + 2 + 4;
+    static constexpr uint8_t kLayout = 1;
+
+    std::size_t encoded_size() const {
+        return kHeaderSize + principal.size() + episode_key.size() + warnings.size() + payload.size();
+    }
+    void encode(char* p) const;
+    // Views point into `b`; nullopt when `b` is not a LogEntry of this layout.
+    static std::optional<LogEntry> decode(std::string_view b);
+};
+
+}  // namespace ehb::schema

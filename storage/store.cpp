@@ -1,0 +1,154 @@
+#include "storage/store.hpp"
+
+#include <mutex>
+#include <string>
+
+namespace ehb {
+
+using schema::PersonKey;
+
+// ---- StoreReader ----
+
+std::optional<schema::EpisodeHead> StoreReader::episode(std::string_view episode_key) const {
+    std::string_view v;
+    if (!t_.episodes.get(txn_, episode_key, v)) return std::nullopt;
+    if (v.size() != schema::EpisodeHead::kSize) throw std::runtime_error("episodes: value of unexpected size");
+    return schema::EpisodeHead::from_bytes(v);
+}
+
+std::optional<schema::LogEntry> StoreReader::entry(uint64_t seq) const {
+    std::string_view v;
+    if (!t_.log.get(txn_, {reinterpret_cast<const char*>(&seq), sizeof seq}, v)) return std::nullopt;
+    auto e = schema::LogEntry::decode(v);
+    if (!e) throw std::runtime_error("log: entry " + std::to_string(seq) + " is not a valid log entry");
+    return e;
+}
+
+PersonKey StoreReader::owner_of(PersonKey alias) const {
+    auto k = alias.bytes();
+    std::string_view v;
+    if (!t_.links.get(txn_, schema::as_view(k), v)) return {};
+    return PersonKey::from_bytes(v);
+}
+
+void StoreReader::members(PersonKey owner, std::vector<PersonKey>& out) const {
+    auto k = owner.bytes();
+    lmdb::Cursor c(txn_, t_.members);
+    std::string_view key = schema::as_view(k), v;
+    for (bool ok = c.get(key, v, MDB_SET_KEY); ok; ok = c.get(key, v, MDB_NEXT_DUP)) {
+        out.push_back(PersonKey::from_bytes(v));
+    }
+}
+
+void StoreReader::filed(PersonKey key_in, std::vector<uint64_t>& out) const {
+    auto k = key_in.bytes();
+    lmdb::Cursor c(txn_, t_.person_log);
+    std::string_view key = schema::as_view(k), v;
+    // DUPFIXED: fetch the sequence numbers a page at a time.
+    if (!c.get(key, v, MDB_SET_KEY)) return;
+    for (bool ok = c.get(key, v, MDB_GET_MULTIPLE); ok; ok = c.get(key, v, MDB_NEXT_MULTIPLE)) {
+        for (std::size_t i = 0; i + sizeof(uint64_t) <= v.size(); i += sizeof(uint64_t)) {
+            out.push_back(schema::load<uint64_t>(v.data() + i));
+        }
+    }
+}
+
+uint64_t StoreReader::last_seq() const {
+    lmdb::Cursor c(txn_, t_.log);
+    std::string_view k, v;
+    if (!c.get(k, v, MDB_LAST)) return 0;
+    return schema::load<uint64_t>(k.data());
+}
+
+// ---- StoreWriter ----
+
+uint64_t StoreWriter::append(const schema::LogEntry& entry) {
+    uint64_t seq = next_seq_;
+    char* p = t_.log.reserve(txn_, {reinterpret_cast<const char*>(&seq), sizeof seq}, entry.encoded_size(),
+                             MDB_APPEND);
+    entry.encode(p);
+    ++next_seq_;
+    return seq;
+}
+
+void StoreWriter::set_episode(std::string_view episode_key, const schema::EpisodeHead& head) {
+    auto v = head.bytes();
+    t_.episodes.put(txn_, episode_key, {v.data(), v.size()});
+}
+
+void StoreWriter::file(PersonKey key, uint64_t seq) {
+    auto k = key.bytes();
+    t_.person_log.put(txn_, schema::as_view(k), {reinterpret_cast<const char*>(&seq), sizeof seq});
+}
+
+void StoreWriter::link(PersonKey alias, PersonKey owner) {
+    auto a = alias.bytes();
+    auto o = owner.bytes();
+    t_.links.put(txn_, schema::as_view(a), schema::as_view(o));
+    t_.members.put(txn_, schema::as_view(o), schema::as_view(a));
+}
+
+// ---- Store ----
+
+Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir), options_(options) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw std::runtime_error("cannot create data directory " + dir.string() + ": " + ec.message());
+    lmdb::Env::Options env_options;
+    env_options.map_size = options.initial_map_size;
+    try {
+        env_ = lmdb::Env::open(dir.string(), env_options);
+        // A store that grew in an earlier run is larger than the initial size: adopt it.
+        if (auto size = env_.map_size(); size > options.initial_map_size) env_.set_map_size(size);
+        init_schema();
+    } catch (const lmdb::Error& e) {
+        throw lmdb::Error(std::string(e.what()) + " [data directory " + dir.string() + "]", e.code());
+    }
+}
+
+void Store::init_schema() {
+    lmdb::Txn txn = lmdb::Txn::begin(env_, 0);
+    // A directory that holds an LMDB environment without our meta table is not ours.
+    MDB_dbi main_dbi;
+    lmdb::check("mdb_dbi_open", "main", mdb_dbi_open(txn.get(), nullptr, 0, &main_dbi));
+    MDB_stat main_stat;
+    lmdb::check("mdb_stat", "main", mdb_stat(txn.get(), main_dbi, &main_stat));
+    bool fresh = main_stat.ms_entries == 0;
+
+    tables_.meta = lmdb::Dbi::open(txn, schema::kMeta.name, schema::kMeta.flags);
+    std::string_view version;
+    if (tables_.meta.get(txn, schema::kMetaFormatVersion, version)) {
+        uint32_t found = version.size() == 4 ? schema::load<uint32_t>(version.data()) : 0;
+        if (found != schema::kFormatVersion) {
+            throw FormatMismatch("data directory " + dir_.string() + " has storage format version " +
+                                 std::to_string(found) + ", but this ehb reads only version " +
+                                 std::to_string(schema::kFormatVersion) +
+                                 "; nothing was changed. Use the ehb release that wrote it.");
+        }
+    } else if (!fresh) {
+        throw FormatMismatch("data directory " + dir_.string() +
+                             " holds an LMDB environment that is not an ehb store (no format version); "
+                             "nothing was changed");
+    } else {
+        uint32_t v = schema::kFormatVersion;
+        tables_.meta.put(txn, schema::kMetaFormatVersion, {reinterpret_cast<const char*>(&v), sizeof v});
+    }
+    tables_.log = lmdb::Dbi::open(txn, schema::kLog.name, schema::kLog.flags);
+    tables_.episodes = lmdb::Dbi::open(txn, schema::kEpisodes.name, schema::kEpisodes.flags);
+    tables_.person_log = lmdb::Dbi::open(txn, schema::kPersonLog.name, schema::kPersonLog.flags);
+    tables_.links = lmdb::Dbi::open(txn, schema::kLinks.name, schema::kLinks.flags);
+    tables_.members = lmdb::Dbi::open(txn, schema::kMembers.name, schema::kMembers.flags);
+    txn.commit();
+}
+
+void Store::grow() {
+    std::unique_lock lock(resize_);
+    std::size_t current = env_.map_size();
+    if (current >= options_.max_map_size) {
+        throw lmdb::Error("grow map beyond " + std::to_string(options_.max_map_size) + " bytes", MDB_MAP_FULL);
+    }
+    env_.set_map_size(std::min(current * 2, options_.max_map_size));
+    ++growths_;
+}
+
+}  // namespace ehb

@@ -1,0 +1,121 @@
+// An ehb data directory: one LMDB environment holding the tables of schema.hpp.
+// One writer at a time (LMDB's rule), any number of concurrent readers.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include "storage/lmdb.hpp"
+#include "storage/schema.hpp"
+
+namespace ehb {
+
+// The directory was written by another format version (or is not an ehb store).
+class FormatMismatch : public std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct StoreOptions {
+    std::size_t initial_map_size = std::size_t{256} << 20;  // grows by itself (Store::write)
+    std::size_t max_map_size = std::size_t{4} << 40;         // address space, not disk
+};
+
+struct Tables {
+    lmdb::Dbi meta, log, episodes, person_log, links, members;
+};
+
+// Typed reads inside one transaction (read-only or the writer's own).
+class StoreReader {
+public:
+    StoreReader(const lmdb::Txn& txn, const Tables& tables) : txn_(txn), t_(tables) {}
+
+    std::optional<schema::EpisodeHead> episode(std::string_view episode_key) const;
+    std::optional<schema::LogEntry> entry(uint64_t seq) const;  // views valid while the txn lives
+    schema::PersonKey owner_of(schema::PersonKey alias) const;  // none when not linked
+    void members(schema::PersonKey owner, std::vector<schema::PersonKey>& out) const;  // appends
+    void filed(schema::PersonKey key, std::vector<uint64_t>& out) const;              // appends, ascending
+    uint64_t last_seq() const;  // 0 for an empty log
+    std::size_t entries(const lmdb::Dbi& table) const { return table.entries(txn_); }
+    const Tables& tables() const { return t_; }
+    const lmdb::Txn& txn() const { return txn_; }
+
+protected:
+    const lmdb::Txn& txn_;
+    const Tables& t_;
+};
+
+// Typed writes inside the write transaction.
+class StoreWriter : public StoreReader {
+public:
+    StoreWriter(const lmdb::Txn& txn, const Tables& tables) : StoreReader(txn, tables), next_seq_(last_seq() + 1) {}
+
+    // Appends the entry under the next sequence number (MDB_APPEND) and returns it.
+    uint64_t append(const schema::LogEntry& entry);
+    uint64_t next_seq() const { return next_seq_; }
+    void set_episode(std::string_view episode_key, const schema::EpisodeHead& head);
+    void file(schema::PersonKey key, uint64_t seq);
+    void link(schema::PersonKey alias, schema::PersonKey owner);
+
+private:
+    uint64_t next_seq_;
+};
+
+class Store {
+public:
+    // Creates the directory and an empty store when needed; throws FormatMismatch
+    // for a store of another format version, lmdb::Error for I/O failures.
+    explicit Store(const std::filesystem::path& dir, StoreOptions options = {});
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    // Runs f(const StoreReader&) in a read-only transaction and returns its result.
+    template <class F>
+    auto read(F&& f) const {
+        std::shared_lock lock(resize_);
+        lmdb::Txn txn = lmdb::Txn::begin(env_, MDB_RDONLY);
+        StoreReader reader(txn, tables_);
+        return f(static_cast<const StoreReader&>(reader));
+    }
+
+    // Runs f(StoreWriter&) in one write transaction and commits it durably
+    // (fdatasync before returning): all of f's writes become visible together
+    // or not at all. When the map is full, the transaction is abandoned, the
+    // map grown and f run again from the start, so f must derive everything
+    // from the store and its own inputs.
+    template <class F>
+    void write(F&& f) {
+        for (;;) {
+            try {
+                lmdb::Txn txn = lmdb::Txn::begin(env_, 0);
+                StoreWriter writer(txn, tables_);
+                f(writer);
+                txn.commit();
+                return;
+            } catch (const lmdb::MapFull&) {
+                grow();
+            }
+        }
+    }
+
+    const std::filesystem::path& dir() const { return dir_; }
+    std::size_t map_size() const { return env_.map_size(); }
+    uint64_t map_growths() const { return growths_; }
+
+private:
+    void init_schema();
+    void grow();
+
+    std::filesystem::path dir_;
+    StoreOptions options_;
+    lmdb::Env env_;
+    Tables tables_;
+    mutable std::shared_mutex resize_;  // readers share it; growing the map takes it alone
+    uint64_t growths_ = 0;
+};
+
+}  // namespace ehb

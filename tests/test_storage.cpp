@@ -1,0 +1,234 @@
+// The storage layer on real LMDB environments in temporary directories.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "storage/codec.hpp"
+#include "storage/store.hpp"
+#include "tests/tmpdir.hpp"
+
+namespace ehb {
+namespace {
+
+using schema::PersonKey;
+using test::TempDir;
+
+schema::LogEntry sample_entry(std::string_view key, std::string_view payload) {
+    schema::LogEntry e;
+    e.status = schema::EntryStatus::new_version;
+    e.flags = schema::kFlagConflict;
+    e.codec = schema::Codec::raw;
+    e.raw_size = static_cast<uint32_t>(payload.size());
+    e.arrival_us = 1'700'000'000'123'456;
+    e.prev_seq = 41;
+    e.hash = {0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+    e.admitted = 202501100800;
+    e.filed_under = PersonKey::citizen("001090012345");
+    e.principal = "portal-gdbhyt";
+    e.episode_key = key;
+    e.warnings = R"([{"code":"W_PROVINCE"}])";
+    e.payload = payload;
+    return e;
+}
+
+TEST(PersonKey, DerivesFromIdentifiersAndRoundTrips) {
+    EXPECT_EQ(PersonKey::citizen("001090012345").text(), "001090012345");
+    EXPECT_EQ(PersonKey::social_insurance("0123456789").text(), "0123456789");
+    EXPECT_EQ(PersonKey::old_id("012345678").text(), "012345678");
+    EXPECT_EQ(PersonKey::passport("B1234567").text(), "B1234567");
+    EXPECT_FALSE(PersonKey::citizen("00109001234"));   // 11 digits
+    EXPECT_FALSE(PersonKey::citizen("00109001234X"));  // not a digit
+    EXPECT_FALSE(PersonKey::passport("b1234567"));
+    PersonKey k = PersonKey::social_insurance("0000000042");
+    EXPECT_EQ(PersonKey::from_bytes(schema::as_view(k.bytes())), k);
+    // Keys sort by type then number.
+    EXPECT_LT(schema::as_view(PersonKey::citizen("000000000002").bytes()),
+              schema::as_view(PersonKey::citizen("000000000010").bytes()));
+}
+
+TEST(LogEntry, EncodesAndDecodesEveryField) {
+    std::string payload = "{\"XML1\":{}}";
+    schema::LogEntry e = sample_entry("01001LK1", payload);
+    std::string buf(e.encoded_size(), '\0');
+    e.encode(buf.data());
+    auto d = schema::LogEntry::decode(buf);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->status, e.status);
+    EXPECT_EQ(d->flags, e.flags);
+    EXPECT_EQ(d->raw_size, e.raw_size);
+    EXPECT_EQ(d->arrival_us, e.arrival_us);
+    EXPECT_EQ(d->prev_seq, e.prev_seq);
+    EXPECT_EQ(d->hash, e.hash);
+    EXPECT_EQ(d->admitted, e.admitted);
+    EXPECT_EQ(d->filed_under, e.filed_under);
+    EXPECT_EQ(d->principal, e.principal);
+    EXPECT_EQ(d->episode_key, e.episode_key);
+    EXPECT_EQ(d->warnings, e.warnings);
+    EXPECT_EQ(d->payload, e.payload);
+    EXPECT_FALSE(schema::LogEntry::decode(std::string_view(buf).substr(0, 10)));
+}
+
+TEST(Codec, CompressesAndRestoresExactly) {
+    std::string raw;
+    for (int i = 0; i < 200; ++i) raw += R"({"MA_THUOC":"40.17","TEN_THUOC":"Paracetamol 500mg","SO_LUONG":)" + std::to_string(i) + "}";
+    Compressor c;
+    Decompressor d;
+    std::string packed, back;
+    EXPECT_EQ(c.compress(raw, packed), schema::Codec::zstd);
+    EXPECT_LT(packed.size(), raw.size() / 4);
+    d.decompress(schema::Codec::zstd, packed, raw.size(), back);
+    EXPECT_EQ(back, raw);
+    // Incompressible input is kept raw rather than grown.
+    EXPECT_EQ(c.compress("ab", packed), schema::Codec::raw);
+    EXPECT_EQ(packed, "ab");
+    EXPECT_THROW(d.decompress(schema::Codec::zstd, "garbage", raw.size(), back), std::runtime_error);
+}
+
+TEST(Store, NotFoundIsAnOrdinaryResult) {
+    TempDir dir;
+    Store store(dir.path());
+    store.read([](const StoreReader& r) {
+        EXPECT_FALSE(r.episode("01001nothing"));
+        EXPECT_FALSE(r.entry(1));
+        EXPECT_FALSE(r.owner_of(PersonKey::social_insurance("0123456789")));
+        std::vector<uint64_t> seqs;
+        r.filed(PersonKey::citizen("001090012345"), seqs);
+        EXPECT_TRUE(seqs.empty());
+        EXPECT_EQ(r.last_seq(), 0u);
+        return 0;
+    });
+}
+
+TEST(Store, ErrorsNameTheLmdbCallAndTable) {
+    TempDir dir;
+    Store store(dir.path());
+    try {
+        store.write([](StoreWriter& w) {
+            // MDB_APPEND with a key lower than the last one is refused by LMDB.
+            uint64_t seq = 5;
+            w.tables().log.put(w.txn(), {reinterpret_cast<const char*>(&seq), 8}, "x", MDB_APPEND);
+            seq = 3;
+            w.tables().log.put(w.txn(), {reinterpret_cast<const char*>(&seq), 8}, "y", MDB_APPEND);
+        });
+        FAIL() << "out-of-order append must fail";
+    } catch (const lmdb::Error& e) {
+        EXPECT_EQ(e.code(), MDB_KEYEXIST);
+        EXPECT_NE(std::string(e.what()).find("mdb_put(log)"), std::string::npos) << e.what();
+    }
+    // The failed transaction left nothing behind.
+    EXPECT_EQ(store.read([](const StoreReader& r) { return r.last_seq(); }), 0u);
+}
+
+TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
+    TempDir dir;
+    {
+        Store store(dir.path());
+        store.write([](StoreWriter& w) {
+            EXPECT_EQ(w.append(sample_entry("01001A", "one")), 1u);
+            EXPECT_EQ(w.append(sample_entry("01001B", "two")), 2u);
+            w.set_episode("01001A", {1, 1, {7, 8}});
+            w.file(PersonKey::citizen("001090012345"), 1);
+            w.file(PersonKey::citizen("001090012345"), 2);
+            w.link(PersonKey::social_insurance("0123456789"), PersonKey::citizen("001090012345"));
+        });
+        store.write([](StoreWriter& w) { EXPECT_EQ(w.append(sample_entry("01001C", "three")), 3u); });
+    }
+    Store store(dir.path());
+    store.read([](const StoreReader& r) {
+        EXPECT_EQ(r.last_seq(), 3u);
+        EXPECT_EQ(r.entry(2)->payload, "two");
+        EXPECT_EQ(r.entry(3)->episode_key, "01001C");
+        auto head = r.episode("01001A");
+        EXPECT_TRUE(head);
+        EXPECT_EQ(head->current_seq, 1u);
+        EXPECT_EQ(head->hash, (Hash128{7, 8}));
+        std::vector<uint64_t> seqs;
+        r.filed(PersonKey::citizen("001090012345"), seqs);
+        EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2}));
+        EXPECT_EQ(r.owner_of(PersonKey::social_insurance("0123456789")), PersonKey::citizen("001090012345"));
+        std::vector<PersonKey> members;
+        r.members(PersonKey::citizen("001090012345"), members);
+        EXPECT_EQ(members, (std::vector<PersonKey>{PersonKey::social_insurance("0123456789")}));
+        return 0;
+    });
+}
+
+TEST(Store, MapGrowsInsteadOfFailingWrites) {
+    TempDir dir;
+    StoreOptions options;
+    options.initial_map_size = 1 << 20;  // 1 MiB: full after a few hundred entries
+    std::string payload(3000, 'x');
+    uint64_t growths = 0;
+    {
+        Store store(dir.path(), options);
+        for (int batch = 0; batch < 20; ++batch) {
+            store.write([&](StoreWriter& w) {
+                for (int i = 0; i < 100; ++i) {
+                    std::string key = "01001K" + std::to_string(batch * 100 + i);
+                    uint64_t seq = w.append(sample_entry(key, payload));
+                    w.set_episode(key, {seq, 1, {}});
+                }
+            });
+        }
+        growths = store.map_growths();
+        EXPECT_GT(store.map_size(), std::size_t{6} << 20);
+        EXPECT_EQ(store.read([](const StoreReader& r) { return r.last_seq(); }), 2000u);
+    }
+    EXPECT_GE(growths, 2u);
+    // The grown store reopens with the small initial size asked for.
+    Store store(dir.path(), options);
+    EXPECT_EQ(store.read([](const StoreReader& r) { return r.entries(r.tables().episodes); }), 2000u);
+}
+
+TEST(Store, RefusesAnotherFormatVersion) {
+    TempDir dir;
+    {
+        Store store(dir.path());
+        store.write([](StoreWriter& w) {
+            uint32_t v = schema::kFormatVersion + 1;
+            w.tables().meta.put(w.txn(), schema::kMetaFormatVersion, {reinterpret_cast<const char*>(&v), 4});
+            w.append(sample_entry("01001A", "kept"));
+        });
+    }
+    try {
+        Store store(dir.path());
+        FAIL() << "a store of another format version must be refused";
+    } catch (const FormatMismatch& e) {
+        std::string msg = e.what();
+        EXPECT_NE(msg.find("format version " + std::to_string(schema::kFormatVersion + 1)), std::string::npos) << msg;
+        EXPECT_NE(msg.find(dir.path().string()), std::string::npos) << msg;
+    }
+    // Refusing changed nothing: the data file still says the other version.
+    lmdb::Env env = lmdb::Env::open(dir.path().string(), {});
+    lmdb::Txn txn = lmdb::Txn::begin(env, MDB_RDONLY);
+    lmdb::Dbi meta = lmdb::Dbi::open(txn, "meta", 0);
+    std::string_view v;
+    ASSERT_TRUE(meta.get(txn, schema::kMetaFormatVersion, v));
+    EXPECT_EQ(schema::load<uint32_t>(v.data()), schema::kFormatVersion + 1);
+}
+
+TEST(Store, RefusesAForeignLmdbEnvironment) {
+    TempDir dir;
+    {
+        lmdb::Env env = lmdb::Env::open(dir.path().string(), {});
+        lmdb::Txn txn = lmdb::Txn::begin(env, 0);
+        lmdb::Dbi other = lmdb::Dbi::open(txn, "somebody_else", MDB_CREATE);
+        other.put(txn, "k", "v");
+        txn.commit();
+    }
+    EXPECT_THROW(Store store(dir.path()), FormatMismatch);
+}
+
+TEST(Store, UnusableDirectoryFailsClearly) {
+    TempDir dir;
+    std::ofstream(dir / "file") << "not a directory";
+    try {
+        Store store(dir / "file" / "data");
+        FAIL() << "a data directory under a regular file cannot exist";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("file/data"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace ehb

@@ -1,0 +1,39 @@
+// ehb: the command-line tool (docs/operations.md).
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string_view>
+
+#include "tools/ehb/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ehb <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  import --data DIR [--batch N] FILE...   ingest JSON Lines files of episode documents\n"
+    "  book   --data DIR [--history] ID        print the health book of a citizen ID, card number\n"
+    "                                          or social-insurance code as JSON\n"
+    "  gen    --citizens P --episodes V --seed S --out FILE\n"
+    "                                          write the standard workload and FILE.expected.json\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+        std::fputs(kUsage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    std::string_view command = argv[1];
+    try {
+        if (command == "import") return ehb::cli::cmd_import(argc - 1, argv + 1);
+        if (command == "book") return ehb::cli::cmd_book(argc - 1, argv + 1);
+        if (command == "gen") return ehb::cli::cmd_gen(argc - 1, argv + 1);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ehb %s: %s\n", argv[1], e.what());
+        return 1;
+    }
+    std::fprintf(stderr, "ehb: unknown command '%s'\n\n%s", argv[1], kUsage);
+    return 2;
+}
