@@ -15,6 +15,7 @@ void BookReader::load_version(const schema::LogEntry& e, uint64_t seq, BookVersi
     out.status = e.status;
     out.flagged = e.flags & schema::kFlagConflict;
     out.arrival_us = e.arrival_us;
+    out.hash = e.hash;
     out.principal.assign(e.principal);
     out.warnings.assign(e.warnings);
     decompressor_.decompress(e.codec, e.payload, e.raw_size, out.canonical);

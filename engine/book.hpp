@@ -16,6 +16,7 @@ struct BookVersion {
     schema::EntryStatus status = schema::EntryStatus::accepted;
     bool flagged = false;
     int64_t arrival_us = 0;
+    Hash128 hash;           // of the canonical bytes
     std::string principal;
     std::string warnings;   // JSON array or empty
     std::string canonical;  // the record as accepted

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ehb::test {
 
@@ -9,23 +11,47 @@ struct Doc {
     std::string facility = "01001";
     std::string ma_lk = "LK0001";
     std::string citizen = "001090012345";  // Hà Nội, male, born 1990
-    std::string card = "DN4010123456789";
+    std::string card = "DN4010123456789";  // social-insurance code 0123456789
     std::string name = "Nguyễn Văn An";
     std::string birth = "199005150000";
     std::string sex = "1";
     std::string admitted = "202501100800";
     std::string discharged = "202501101000";
     std::string icd = "J06.9";
-    std::string extra;  // raw members appended to XML1, e.g. ,"GHI_CHU":"x"
-    std::string tables; // raw members appended after XML1, e.g. ,"XML2":[...]
+    std::vector<std::pair<std::string, std::string>> extra;  // more XML1 members: name, raw JSON value
+    std::string tables;  // raw members after XML1, e.g. ,"XML2":[...]
+
+    std::vector<std::pair<std::string, std::string>> members() const {
+        auto s = [](const std::string& v) { return "\"" + v + "\""; };
+        std::vector<std::pair<std::string, std::string>> m = {
+            {"MA_LK", s(ma_lk)},          {"STT", "1"},
+            {"MA_BN", s("BN" + ma_lk)},   {"HO_TEN", s(name)},
+            {"SO_CCCD", s(citizen)},      {"NGAY_SINH", s(birth)},
+            {"GIOI_TINH", sex},           {"MA_THE_BHYT", s(card)},
+            {"MATINH_CU_TRU", s("01")},   {"MA_CSKCB", s(facility)},
+            {"NGAY_VAO", s(admitted)},    {"NGAY_RA", s(discharged)},
+            {"MA_LOAI_KCB", s("01")},     {"MA_BENH_CHINH", s(icd)},
+            {"KET_QUA_DTRI", "1"},        {"MA_LOAI_RV", "1"},
+            {"T_TONGCHI_BV", "150000.5"},
+        };
+        m.insert(m.end(), extra.begin(), extra.end());
+        return m;
+    }
 
     std::string json() const {
-        return "{\"XML1\":{\"MA_LK\":\"" + ma_lk + "\",\"STT\":1,\"MA_BN\":\"BN" + ma_lk + "\",\"HO_TEN\":\"" + name +
-               "\",\"SO_CCCD\":\"" + citizen + "\",\"NGAY_SINH\":\"" + birth + "\",\"GIOI_TINH\":" + sex +
-               ",\"MA_THE_BHYT\":\"" + card + "\",\"MATINH_CU_TRU\":\"01\",\"MA_CSKCB\":\"" + facility +
-               "\",\"NGAY_VAO\":\"" + admitted + "\",\"NGAY_RA\":\"" + discharged +
-               "\",\"MA_LOAI_KCB\":\"01\",\"MA_BENH_CHINH\":\"" + icd +
-               "\",\"KET_QUA_DTRI\":1,\"MA_LOAI_RV\":1,\"T_TONGCHI_BV\":150000.5" + extra + "}" + tables + "}";
+        std::string out = "{\"XML1\":{";
+        for (const auto& [k, v] : members()) out += (out.back() == '{' ? "\"" : ",\"") + k + "\":" + v;
+        return out + "}" + tables + "}";
+    }
+
+    // The same content with the members in reverse order and whitespace between tokens.
+    std::string json_reordered() const {
+        auto m = members();
+        std::string out = "{\n  \"XML1\" : {";
+        for (auto it = m.rbegin(); it != m.rend(); ++it) {
+            out += (it == m.rbegin() ? "\n    \"" : ",\n    \"") + it->first + "\" :  " + it->second;
+        }
+        return out + "\n  }" + tables + "\n}\n";
     }
 };
 

@@ -1,0 +1,95 @@
+// Book lookup latency on a store of P citizens and V episodes (1,000,000 and
+// 3,000,000 by default). The store is built once through the ingest pipeline
+// and kept in EHB_BENCH_LOOKUP_DIR for later runs.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "bench/common.hpp"
+#include "engine/book.hpp"
+#include "engine/pipeline.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Fixture {
+    uint64_t citizens = ehb::bench::env_u64("EHB_BENCH_LOOKUP_CITIZENS", 1'000'000);
+    uint64_t episodes = ehb::bench::env_u64("EHB_BENCH_LOOKUP_EPISODES", 3'000'000);
+    std::filesystem::path dir;
+    std::unique_ptr<ehb::Store> store;
+    std::vector<std::string> ids;  // random citizens, in lookup order
+
+    Fixture() {
+        const char* base = std::getenv("EHB_BENCH_LOOKUP_DIR");
+        dir = base && *base ? std::filesystem::path(base)
+                            : std::filesystem::path("/tmp") / ("ehb-bench-lookup-" + std::to_string(citizens) + "-" +
+                                                              std::to_string(episodes));
+        ehb::workload::Config config;
+        config.citizens = citizens;
+        config.episodes = episodes;
+        ehb::workload::Generator gen(config);
+        if (!std::filesystem::exists(dir / "complete")) build(gen);
+        store = std::make_unique<ehb::Store>(dir);
+        std::mt19937_64 rng(5);
+        for (int i = 0; i < 200'000; ++i) ids.push_back(gen.citizen_id(rng() % citizens));
+    }
+
+    void build(ehb::workload::Generator& gen) {
+        std::fprintf(stderr, "building the lookup store in %s (%llu citizens, %llu episodes)...\n", dir.c_str(),
+                     static_cast<unsigned long long>(citizens), static_cast<unsigned long long>(episodes));
+        std::filesystem::remove_all(dir);
+        ehb::Store s(dir);
+        ehb::Pipeline pipeline(s);
+        std::string doc;
+        for (bool more = true; more;) {
+            std::string buffer;
+            std::vector<ehb::Pipeline::Span> spans;
+            while (spans.size() < 1000 && (more = gen.next(doc))) {
+                spans.emplace_back(buffer.size(), doc.size());
+                buffer += doc;
+            }
+            if (!spans.empty()) pipeline.submit(std::move(buffer), spans, "bench", nullptr);
+        }
+        pipeline.close();
+        std::ofstream(dir / "complete") << "built\n";
+    }
+};
+
+Fixture& fixture() {
+    static Fixture f;
+    return f;
+}
+
+void BM_BookLookup(benchmark::State& state) {
+    Fixture& f = fixture();
+    ehb::BookReader reader(*f.store);
+    ehb::Book book;
+    std::vector<double> us;
+    uint64_t episodes = 0;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto t0 = Clock::now();
+        reader.read(f.ids[i], book);
+        us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+        episodes += book.episodes.size();
+        if (++i == f.ids.size()) i = 0;
+    }
+    std::sort(us.begin(), us.end());
+    auto pct = [&](double p) { return us[std::min(us.size() - 1, std::size_t(p * double(us.size())))]; };
+    state.counters["p50_us"] = pct(0.50);
+    state.counters["p99_us"] = pct(0.99);
+    state.counters["p999_us"] = pct(0.999);
+    state.counters["episodes_per_book"] = double(episodes) / double(state.iterations());
+    state.SetItemsProcessed(int64_t(state.iterations()));
+}
+BENCHMARK(BM_BookLookup)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

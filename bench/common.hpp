@@ -1,0 +1,38 @@
+// Shared set-up for the Google Benchmark suite (docs/benchmarks.md).
+// Sizes come from the environment so that CI runs a small smoke of the same code.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "tools/workload/generator.hpp"
+
+namespace ehb::bench {
+
+inline uint64_t env_u64(const char* name, uint64_t fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::strtoull(v, nullptr, 10) : fallback;
+}
+
+// The first `n` documents of the standard workload for `citizens` people.
+inline std::vector<std::string> standard_documents(uint64_t n, uint64_t citizens, uint64_t* bytes = nullptr) {
+    workload::Config config;
+    config.citizens = citizens;
+    config.episodes = n;  // enough new episodes that the stream does not end early
+    config.seed = 1;
+    workload::Generator gen(config);
+    std::vector<std::string> docs;
+    docs.reserve(n);
+    std::string doc;
+    uint64_t total = 0;
+    while (docs.size() < n && gen.next(doc)) {
+        total += doc.size();
+        docs.push_back(doc);
+    }
+    if (bytes) *bytes = total;
+    return docs;
+}
+
+}  // namespace ehb::bench

@@ -1,0 +1,303 @@
+// Every ingest decision, identity step and read path, on a real store.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "engine/book.hpp"
+#include "engine/ingest.hpp"
+#include "engine/pipeline.hpp"
+#include "tests/docs.hpp"
+#include "tests/tmpdir.hpp"
+
+namespace ehb {
+namespace {
+
+using test::Doc;
+using test::TempDir;
+
+class EngineTest : public ::testing::Test {
+protected:
+    TempDir dir;
+    std::unique_ptr<Store> store = std::make_unique<Store>(dir.path());
+    std::unique_ptr<Engine> engine = std::make_unique<Engine>(*store);
+
+    std::vector<RecordResult> push(const std::vector<std::string>& docs) {
+        std::vector<std::string_view> views(docs.begin(), docs.end());
+        return engine->ingest(views, "test");
+    }
+    RecordResult push1(const std::string& doc) { return push({doc}).at(0); }
+
+    Book book(std::string_view id, bool history = false) {
+        BookReader reader(*store);
+        Book b;
+        EXPECT_TRUE(reader.read(id, b, history)) << id;
+        return b;
+    }
+    static std::vector<std::string> ma_lks(const Book& b) {
+        std::vector<std::string> out;
+        for (const auto& e : b.episodes) out.push_back(e.ma_lk);
+        return out;
+    }
+    uint64_t last_seq() { return store->read([](const StoreReader& r) { return r.last_seq(); }); }
+    void reopen() {
+        engine.reset();
+        store.reset();
+        store = std::make_unique<Store>(dir.path());
+        engine = std::make_unique<Engine>(*store);
+    }
+};
+
+TEST_F(EngineTest, NewEpisodeIsAcceptedAndFiledUnderTheCitizen) {
+    RecordResult r = push1(Doc{}.json());
+    EXPECT_EQ(r.status, Status::accepted) << r.error.code << " " << r.error.field << " " << r.error.reason;
+    EXPECT_EQ(r.seq, 1u);
+    EXPECT_FALSE(r.flagged);
+    Book b = book("001090012345");
+    ASSERT_EQ(b.episodes.size(), 1u);
+    EXPECT_EQ(b.episodes[0].facility, "01001");
+    EXPECT_EQ(b.episodes[0].ma_lk, "LK0001");
+    EXPECT_EQ(b.episodes[0].current.status, schema::EntryStatus::accepted);
+    EXPECT_NE(b.episodes[0].current.canonical.find("\"HO_TEN\":\"Nguyễn Văn An\""), std::string::npos);
+    EXPECT_EQ(b.episodes[0].current.principal, "test");
+}
+
+TEST_F(EngineTest, ResendsAndReserialisationsAreDuplicatesAndWriteNothing) {
+    std::string doc = Doc{}.json();
+    ASSERT_EQ(push1(doc).status, Status::accepted);
+    RecordResult again = push1(doc);
+    EXPECT_EQ(again.status, Status::duplicate);
+    EXPECT_EQ(again.seq, 1u);
+    // Same content, other key order and whitespace: the same visit by another channel.
+    std::string reordered = Doc{}.json_reordered();
+    ASSERT_NE(reordered, doc);
+    EXPECT_EQ(push1(reordered).status, Status::duplicate) << reordered;
+    EXPECT_EQ(last_seq(), 1u);
+}
+
+TEST_F(EngineTest, ChangedContentIsANewVersionEvenWhenItRestoresAnOlderOne) {
+    Doc v1;
+    Doc v2 = v1;
+    v2.icd = "J20.9";  // an ICD code corrected
+    ASSERT_EQ(push1(v1.json()).status, Status::accepted);
+    RecordResult r2 = push1(v2.json());
+    EXPECT_EQ(r2.status, Status::new_version);
+    EXPECT_EQ(r2.seq, 2u);
+    RecordResult r3 = push1(v1.json());  // a correction back to the first values
+    EXPECT_EQ(r3.status, Status::new_version);
+    EXPECT_EQ(push1(v1.json()).status, Status::duplicate);
+
+    Book b = book("001090012345", /*history=*/true);
+    ASSERT_EQ(b.episodes.size(), 1u);
+    const BookEpisode& ep = b.episodes[0];
+    EXPECT_EQ(ep.versions, 3u);
+    EXPECT_EQ(ep.current.seq, 3u);
+    EXPECT_EQ(ep.current.status, schema::EntryStatus::new_version);
+    ASSERT_EQ(ep.earlier.size(), 2u);
+    EXPECT_EQ(ep.earlier[0].seq, 2u);
+    EXPECT_NE(ep.earlier[0].canonical.find("J20.9"), std::string::npos);
+    EXPECT_EQ(ep.earlier[1].seq, 1u);
+    EXPECT_EQ(ep.earlier[1].canonical, ep.current.canonical);
+    // Without history only the current version is loaded.
+    EXPECT_TRUE(book("001090012345").episodes[0].earlier.empty());
+}
+
+TEST_F(EngineTest, BadRecordsAreRejectedAndTheirBatchsGoodRecordsLand) {
+    Doc a, c;
+    a.ma_lk = "A";
+    c.ma_lk = "C";
+    Doc bad_date = a;
+    bad_date.ma_lk = "B";
+    bad_date.discharged = "202502301000";  // February 30th
+    auto results = push({a.json(), "{\"XML1\": {", bad_date.json(), "[]", c.json()});
+    ASSERT_EQ(results.size(), 5u);
+    EXPECT_EQ(results[0].status, Status::accepted);
+    EXPECT_EQ(results[1].status, Status::rejected);
+    EXPECT_EQ(results[1].error.code, "E_JSON");
+    EXPECT_EQ(results[2].status, Status::rejected);
+    EXPECT_EQ(results[2].error.code, "E_DATE");
+    EXPECT_EQ(results[2].error.field, "XML1.NGAY_RA");
+    EXPECT_FALSE(results[2].error.reason.empty());
+    EXPECT_EQ(results[3].error.code, "E_NOT_OBJECT");
+    EXPECT_EQ(results[4].status, Status::accepted);
+    EXPECT_EQ(results[4].seq, 2u);
+    EXPECT_EQ(ma_lks(book("001090012345")), (std::vector<std::string>{"C", "A"}));
+}
+
+TEST_F(EngineTest, LaterRecordsOfABatchSeeEarlierOnes) {
+    Doc a;
+    Doc a2 = a;
+    a2.extra = {{"NGAY_TTOAN", "\"202501101100\""}};  // payment time added
+    auto results = push({a.json(), a.json(), a2.json()});
+    EXPECT_EQ(results[0].status, Status::accepted);
+    EXPECT_EQ(results[1].status, Status::duplicate);
+    EXPECT_EQ(results[1].seq, 1u);
+    EXPECT_EQ(results[2].status, Status::new_version);
+}
+
+TEST_F(EngineTest, EmptyBatchCommitsNothing) {
+    EXPECT_TRUE(push({}).empty());
+    EXPECT_EQ(last_seq(), 0u);
+}
+
+TEST_F(EngineTest, CardOnlyEpisodesJoinTheCitizensBookOnceLinked) {
+    Doc card_only;
+    card_only.ma_lk = "EARLY";
+    card_only.citizen = "";
+    card_only.admitted = "202401050800";
+    card_only.discharged = "202401050900";
+    ASSERT_EQ(push1(card_only.json()).status, Status::accepted);
+    EXPECT_EQ(ma_lks(book("0123456789")), std::vector<std::string>{"EARLY"});
+    EXPECT_EQ(ma_lks(book("DN4010123456789")), std::vector<std::string>{"EARLY"});
+    EXPECT_TRUE(book("001090012345").episodes.empty());
+
+    ASSERT_EQ(push1(Doc{}.json()).status, Status::accepted);  // citizen ID and card together
+    Book b = book("001090012345");
+    EXPECT_EQ(ma_lks(b), (std::vector<std::string>{"LK0001", "EARLY"}));
+    EXPECT_EQ(b.root, schema::PersonKey::citizen("001090012345"));
+    // Any identifier now leads to the same book; the log was not rewritten.
+    EXPECT_EQ(ma_lks(book("0123456789")), ma_lks(b));
+    EXPECT_EQ(ma_lks(book("HT3790123456789")), ma_lks(b));  // another card with the same code
+    store->read([](const StoreReader& r) {
+        EXPECT_EQ(r.entry(1)->filed_under, schema::PersonKey::social_insurance("0123456789"));
+        return 0;
+    });
+}
+
+TEST_F(EngineTest, OldIdEpisodesFollowTheirCardIntoTheBook) {
+    ASSERT_EQ(push1(Doc{}.json()).status, Status::accepted);
+    Doc old;
+    old.ma_lk = "OLD";
+    old.citizen = "012345678";
+    RecordResult r = push1(old.json());
+    EXPECT_EQ(r.status, Status::accepted);
+    EXPECT_FALSE(r.flagged);
+    EXPECT_EQ(ma_lks(book("001090012345")).size(), 2u);
+    EXPECT_EQ(ma_lks(book("012345678")).size(), 2u);
+}
+
+TEST_F(EngineTest, OldIdLinkedBeforeTheCardIsJoinsLater) {
+    Doc old;
+    old.ma_lk = "OLD";
+    old.citizen = "012345678";
+    ASSERT_EQ(push1(old.json()).status, Status::accepted);  // old ID + unlinked card
+    Doc only_old = old;
+    only_old.ma_lk = "OLD2";
+    only_old.card = "";
+    ASSERT_EQ(push1(only_old.json()).status, Status::accepted);  // old ID alone
+    ASSERT_EQ(push1(Doc{}.json()).status, Status::accepted);     // links the card to the citizen
+    auto got = ma_lks(book("001090012345"));
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, (std::vector<std::string>{"LK0001", "OLD", "OLD2"}));
+}
+
+TEST_F(EngineTest, CitizenAndCardOfTwoPeopleIsStoredFlaggedAndNeverMerged) {
+    ASSERT_EQ(push1(Doc{}.json()).status, Status::accepted);  // B: 001090012345 owns card ...0123456789
+    Doc a;
+    a.ma_lk = "WRONGCARD";
+    a.citizen = "079190000111";  // A, female, born 1990
+    a.sex = "2";
+    RecordResult r = push1(a.json());
+    EXPECT_EQ(r.status, Status::accepted);
+    EXPECT_TRUE(r.flagged);
+    Book book_a = book("079190000111");
+    ASSERT_EQ(book_a.episodes.size(), 1u);
+    EXPECT_TRUE(book_a.episodes[0].current.flagged);
+    // The card still leads to its owner only.
+    EXPECT_EQ(ma_lks(book("0123456789")), std::vector<std::string>{"LK0001"});
+    EXPECT_EQ(book("0123456789").root, schema::PersonKey::citizen("001090012345"));
+}
+
+TEST_F(EngineTest, ACorrectedCitizenIdMovesTheEpisodeToTheRightBook) {
+    Doc wrong;
+    wrong.citizen = "001090099999";
+    wrong.card = "";
+    ASSERT_EQ(push1(wrong.json()).status, Status::accepted);
+    Doc right = wrong;
+    right.citizen = "001090012345";
+    ASSERT_EQ(push1(right.json()).status, Status::new_version);
+    EXPECT_TRUE(book("001090099999").episodes.empty());
+    EXPECT_EQ(book("001090012345").episodes.size(), 1u);
+}
+
+TEST_F(EngineTest, BookIsNewestVisitFirstAndUnknownIdsGiveAnEmptyBook) {
+    Doc older, newer;
+    older.ma_lk = "OLDER";
+    older.admitted = "202401010800";
+    older.discharged = "202401010900";
+    newer.ma_lk = "NEWER";
+    push({newer.json(), older.json()});
+    EXPECT_EQ(ma_lks(book("001090012345")), (std::vector<std::string>{"NEWER", "OLDER"}));
+    EXPECT_TRUE(book("001090000000").episodes.empty());
+    BookReader reader(*store);
+    Book b;
+    EXPECT_FALSE(reader.read("12345", b));
+}
+
+TEST_F(EngineTest, EverythingSurvivesCloseAndReopen) {
+    Doc v1;
+    ASSERT_EQ(push1(v1.json()).status, Status::accepted);
+    reopen();
+    EXPECT_EQ(push1(v1.json()).status, Status::duplicate);
+    Doc v2 = v1;
+    v2.icd = "J18.9";
+    RecordResult r = push1(v2.json());
+    EXPECT_EQ(r.status, Status::new_version);
+    EXPECT_EQ(r.seq, 2u);
+    reopen();
+    EXPECT_EQ(book("0123456789").episodes.at(0).versions, 2u);
+}
+
+TEST_F(EngineTest, BookJsonCarriesTheRecordAndItsMetadata) {
+    push1(Doc{}.json());
+    std::string json = book_json(book("001090012345"));
+    EXPECT_NE(json.find("\"owner\":{\"type\":\"citizen_id\",\"value\":\"001090012345\"}"), std::string::npos) << json;
+    EXPECT_NE(json.find("{\"type\":\"social_insurance_code\",\"value\":\"0123456789\"}"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"ma_lk\":\"LK0001\""), std::string::npos);
+    EXPECT_NE(json.find("\"record\":{\"XML1\":{"), std::string::npos);
+}
+
+TEST_F(EngineTest, PipelineGroupsBatchesAndAnswersLikeTheSynchronousPath) {
+    TempDir other;
+    Store piped(other.path());
+    std::vector<std::string> docs;
+    for (int i = 0; i < 300; ++i) {
+        Doc d;
+        d.ma_lk = std::to_string(1000 + i % 120);  // later ones repeat or change earlier keys
+        if (i >= 120 && i % 3 == 0) d.icd = "I10";
+        if (i % 50 == 7) d.discharged = "202501099999";
+        docs.push_back(d.json());
+    }
+    std::vector<Status> expected;
+    for (const auto& d : docs) expected.push_back(push1(d).status);
+
+    std::vector<Status> got;
+    std::vector<uint64_t> durable_seq;  // what the store held when each batch was acknowledged
+    {
+        PipelineOptions options;
+        options.prepare_threads = 2;
+        Pipeline pipeline(piped, options);
+        for (std::size_t at = 0; at < docs.size();) {
+            std::size_t n = std::min<std::size_t>(1 + at % 37, docs.size() - at);
+            std::string buffer;
+            std::vector<Pipeline::Span> spans;
+            for (std::size_t i = at; i < at + n; ++i) {
+                spans.emplace_back(buffer.size(), docs[i].size());
+                buffer += docs[i];
+            }
+            pipeline.submit(std::move(buffer), spans, "test", [&](std::span<const RecordResult> rs) {
+                for (const auto& r : rs) got.push_back(r.status);
+                durable_seq.push_back(piped.read([](const StoreReader& r) { return r.last_seq(); }));
+            });
+            at += n;
+        }
+        pipeline.close();
+        EXPECT_LT(pipeline.stats().commits, pipeline.stats().batches + 1);
+    }
+    EXPECT_EQ(got, expected);
+    // Each acknowledgement came after its records were committed and visible.
+    EXPECT_TRUE(std::is_sorted(durable_seq.begin(), durable_seq.end()));
+    EXPECT_EQ(durable_seq.back(), last_seq());
+}
+
+}  // namespace
+}  // namespace ehb
