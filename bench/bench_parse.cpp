@@ -40,7 +40,17 @@ BENCHMARK(BM_ParseValidateCanonicaliseHash);
 void BM_PrepareWithCompression(benchmark::State& state) {
     uint64_t bytes = 0;
     const auto& docs = documents(bytes);
-    ehb::Preparer preparer;
+    // As in a store past its first records: a dictionary trained on them.
+    ehb::EpisodeParser parser;
+    ehb::ParsedRecord record;
+    ehb::Issue error;
+    std::vector<std::string> samples;
+    for (std::size_t i = 0; i < docs.size() && samples.size() < ehb::kDictionarySamples; ++i) {
+        if (parser.parse(docs[i], record, error)) samples.push_back(record.canonical);
+    }
+    ehb::DictionarySet dictionaries;
+    if (auto d = ehb::Dictionary::train(samples, ehb::kCompressionLevel)) dictionaries.add(d);
+    ehb::Preparer preparer(&dictionaries);
     ehb::Prepared out;
     uint64_t raw = 0, packed = 0;
     std::size_t i = 0;

@@ -40,7 +40,7 @@ struct Book {
 // One per thread: owns decompression state and scratch space.
 class BookReader {
 public:
-    explicit BookReader(const Store& store) : store_(store) {}
+    explicit BookReader(const Store& store) : store_(store), decompressor_(&store.dictionaries()) {}
 
     // False when `id` is not an identifier ehb can look up (see lookup_key).
     // An identifier nobody has used yields an empty book.

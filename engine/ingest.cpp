@@ -11,13 +11,15 @@ int64_t now_us() {
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-Preparer::Preparer(ParseLimits limits, int compression_level) : parser_(limits), compressor_(compression_level) {}
+Preparer::Preparer(const DictionarySet* dictionaries, ParseLimits limits)
+    : dictionaries_(dictionaries), parser_(limits) {}
 
 void Preparer::prepare(std::string_view document, Prepared& out) {
     out.warnings.clear();
     out.ok = parser_.parse(document, out.record, out.error);
     if (!out.ok) return;
-    out.codec = compressor_.compress(out.record.canonical, out.payload);
+    auto dictionary = dictionaries_ ? dictionaries_->latest() : nullptr;
+    out.codec = compressor_.compress(out.record.canonical, out.payload, dictionary.get());
     if (out.record.warnings.empty()) return;
     out.warnings.push_back('[');
     for (const Issue& w : out.record.warnings) {
@@ -85,6 +87,14 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
     }
 }
 
+void DictionaryTrainer::after_commit(Store& store) {
+    if (next_attempt_ == 0 || store.dictionaries().latest()) return;
+    uint64_t size = store.read([](const StoreReader& r) { return r.last_seq(); });
+    if (size < next_attempt_) return;
+    // Too little to learn from (tiny or very diverse records): try again after as many more.
+    next_attempt_ = store.train_dictionary(kDictionarySamples) ? 0 : size + kDictionarySamples;
+}
+
 std::vector<RecordResult> Engine::ingest(std::span<const std::string_view> documents, std::string_view principal) {
     std::vector<RecordResult> results(documents.size());
     if (documents.empty()) return results;
@@ -94,6 +104,7 @@ std::vector<RecordResult> Engine::ingest(std::span<const std::string_view> docum
     store_.write([&](StoreWriter& w) {
         applier_.apply(w, std::span(prepared_.data(), documents.size()), principal, arrival, results);
     });
+    trainer_.after_commit(store_);
     return results;
 }
 

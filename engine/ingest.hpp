@@ -36,15 +36,27 @@ struct RecordResult {
     std::vector<Issue> warnings;
 };
 
-// Per-thread CPU stage; reuses its parser and compression buffers.
+// Per-thread CPU stage; reuses its parser and compression buffers. Compresses
+// with the latest dictionary of `dictionaries` when there is one.
 class Preparer {
 public:
-    explicit Preparer(ParseLimits limits = {}, int compression_level = 1);
+    explicit Preparer(const DictionarySet* dictionaries = nullptr, ParseLimits limits = {});
     void prepare(std::string_view document, Prepared& out);
 
 private:
+    const DictionarySet* dictionaries_;
     EpisodeParser parser_;
     Compressor compressor_;
+};
+
+// Trains the store's first compression dictionary once it holds enough records
+// (docs/architecture.md, "Compression"). Called by the writer after a commit.
+class DictionaryTrainer {
+public:
+    void after_commit(Store& store);
+
+private:
+    uint64_t next_attempt_ = kDictionarySamples;  // log size at which to try (again)
 };
 
 // The writer's step: applies a batch inside the caller's write transaction.
@@ -61,7 +73,7 @@ private:
 // The synchronous path: one batch, one durable commit.
 class Engine {
 public:
-    explicit Engine(Store& store, ParseLimits limits = {}) : store_(store), preparer_(limits) {}
+    explicit Engine(Store& store, ParseLimits limits = {}) : store_(store), preparer_(&store.dictionaries(), limits) {}
 
     std::vector<RecordResult> ingest(std::span<const std::string_view> documents, std::string_view principal);
 
@@ -69,6 +81,7 @@ private:
     Store& store_;
     Preparer preparer_;
     Applier applier_;
+    DictionaryTrainer trainer_;
     std::vector<Prepared> prepared_;
 };
 

@@ -1,6 +1,7 @@
 #include "engine/pipeline.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace ehb {
 
@@ -70,7 +71,7 @@ Pipeline::Job* Pipeline::claim(std::size_t& begin, std::size_t& end) {
 }
 
 void Pipeline::prepare_loop() {
-    Preparer preparer(options_.limits);
+    Preparer preparer(&store_.dictionaries(), options_.limits);
     std::unique_lock lock(mutex_);
     for (;;) {
         std::size_t begin = 0, end = 0;
@@ -87,7 +88,9 @@ void Pipeline::prepare_loop() {
 
 void Pipeline::write_loop() {
     Applier applier;
+    DictionaryTrainer trainer;
     std::vector<Job*> commit;
+    double write_seconds = 0;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
@@ -103,31 +106,35 @@ void Pipeline::write_loop() {
                 records += job->documents.size();
             }
         }
+        auto started = std::chrono::steady_clock::now();
         try {
             int64_t arrival = now_us();
             store_.write([&](StoreWriter& w) {
                 for (Job* job : commit) applier.apply(w, job->prepared, job->principal, arrival, job->results);
             });
+            write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            // Durable: acknowledge, then (once) train the compression dictionary.
+            for (Job* job : commit) {
+                if (job->done) job->done(job->results);
+            }
+            trainer.after_commit(store_);
         } catch (...) {
             std::lock_guard lock(mutex_);
-            // Nothing of this commit is acknowledged; the jobs stay until close()
-            // because workers may still be preparing some of them.
+            // Nothing after the failed commit is acknowledged; the jobs stay until
+            // close() because workers may still be preparing some of them.
             failure_ = std::current_exception();
             closing_ = true;
             work_cv_.notify_all();
             space_cv_.notify_all();
             return;
         }
-        // Durable: acknowledge.
         std::size_t records = 0;
-        for (Job* job : commit) {
-            if (job->done) job->done(job->results);
-            records += job->documents.size();
-        }
+        for (Job* job : commit) records += job->documents.size();
         std::lock_guard lock(mutex_);
         jobs_.erase(jobs_.begin(), jobs_.begin() + static_cast<std::ptrdiff_t>(commit.size()));
         queued_records_ -= records;
         ++stats_.commits;
+        stats_.write_seconds = write_seconds;
         stats_.batches += commit.size();
         stats_.records += records;
         space_cv_.notify_all();

@@ -34,6 +34,7 @@ struct PipelineStats {
     uint64_t commits = 0;
     uint64_t batches = 0;
     uint64_t records = 0;
+    double write_seconds = 0;  // the writer inside transactions (apply + durable commit)
 };
 
 class Pipeline {

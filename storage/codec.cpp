@@ -20,9 +20,12 @@ Compressor::~Compressor() = default;
 Compressor::Compressor(Compressor&&) noexcept = default;
 Compressor& Compressor::operator=(Compressor&&) noexcept = default;
 
-schema::Codec Compressor::compress(std::string_view raw, std::string& out) {
+schema::Codec Compressor::compress(std::string_view raw, std::string& out, const Dictionary* dictionary) {
     out.resize(ZSTD_compressBound(raw.size()));
-    std::size_t n = ZSTD_compressCCtx(impl_->ctx, out.data(), out.size(), raw.data(), raw.size(), impl_->level);
+    std::size_t n = dictionary ? ZSTD_compress_usingCDict(impl_->ctx, out.data(), out.size(), raw.data(), raw.size(),
+                                                          dictionary->cdict())
+                               : ZSTD_compressCCtx(impl_->ctx, out.data(), out.size(), raw.data(), raw.size(),
+                                                   impl_->level);
     if (ZSTD_isError(n) || n >= raw.size()) {
         out.assign(raw);
         return schema::Codec::raw;
@@ -33,13 +36,14 @@ schema::Codec Compressor::compress(std::string_view raw, std::string& out) {
 
 struct Decompressor::Impl {
     ZSTD_DCtx* ctx = ZSTD_createDCtx();
-    Impl() {
+    const DictionarySet* dictionaries;
+    explicit Impl(const DictionarySet* d) : dictionaries(d) {
         if (!ctx) throw std::bad_alloc();
     }
     ~Impl() { ZSTD_freeDCtx(ctx); }
 };
 
-Decompressor::Decompressor() : impl_(std::make_unique<Impl>()) {}
+Decompressor::Decompressor(const DictionarySet* dictionaries) : impl_(std::make_unique<Impl>(dictionaries)) {}
 Decompressor::~Decompressor() = default;
 Decompressor::Decompressor(Decompressor&&) noexcept = default;
 Decompressor& Decompressor::operator=(Decompressor&&) noexcept = default;
@@ -51,7 +55,15 @@ void Decompressor::decompress(schema::Codec codec, std::string_view payload, std
     }
     if (codec != schema::Codec::zstd) throw std::runtime_error("log entry: unknown payload codec");
     out.resize(raw_size);
-    std::size_t n = ZSTD_decompressDCtx(impl_->ctx, out.data(), out.size(), payload.data(), payload.size());
+    std::size_t n;
+    if (unsigned id = ZSTD_getDictID_fromFrame(payload.data(), payload.size()); id != 0) {
+        auto dictionary = impl_->dictionaries ? impl_->dictionaries->find(id) : nullptr;
+        if (!dictionary) throw std::runtime_error("log entry: compressed with unknown dictionary " + std::to_string(id));
+        n = ZSTD_decompress_usingDDict(impl_->ctx, out.data(), out.size(), payload.data(), payload.size(),
+                                       dictionary->ddict());
+    } else {
+        n = ZSTD_decompressDCtx(impl_->ctx, out.data(), out.size(), payload.data(), payload.size());
+    }
     if (ZSTD_isError(n) || n != raw_size) {
         throw std::runtime_error(std::string("log entry: corrupt zstd payload: ") +
                                  (ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch"));

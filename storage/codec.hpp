@@ -6,20 +6,21 @@
 #include <string>
 #include <string_view>
 
+#include "storage/dictionary.hpp"
 #include "storage/schema.hpp"
 
 namespace ehb {
 
 class Compressor {
 public:
-    explicit Compressor(int level = 1);
+    explicit Compressor(int level = kCompressionLevel);
     ~Compressor();
     Compressor(Compressor&&) noexcept;
     Compressor& operator=(Compressor&&) noexcept;
 
-    // Writes the encoded form of `raw` into `out` and returns its codec: zstd,
-    // or raw when compression does not make the payload smaller.
-    schema::Codec compress(std::string_view raw, std::string& out);
+    // Writes the encoded form of `raw` into `out` and returns its codec: zstd
+    // (with `dictionary` when given), or raw when compression does not help.
+    schema::Codec compress(std::string_view raw, std::string& out, const Dictionary* dictionary = nullptr);
 
 private:
     struct Impl;
@@ -28,7 +29,8 @@ private:
 
 class Decompressor {
 public:
-    Decompressor();
+    // `dictionaries` resolves the dictionary ID a frame names; may be null for a store without any.
+    explicit Decompressor(const DictionarySet* dictionaries = nullptr);
     ~Decompressor();
     Decompressor(Decompressor&&) noexcept;
     Decompressor& operator=(Decompressor&&) noexcept;

@@ -2,6 +2,11 @@
 
 namespace ehb::schema {
 
+std::string dictionary_meta_key(uint32_t id) {
+    std::string digits = std::to_string(id);
+    return std::string(kMetaDictionaryPrefix) + std::string(10 - digits.size(), '0') + digits;
+}
+
 std::string PersonKey::text() const {
     auto digits = [this](std::size_t n, uint64_t v) {
         std::string s(n, '0');

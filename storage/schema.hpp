@@ -3,7 +3,7 @@
 // record. Everything else reads and writes through these codecs.
 //
 //   table       key                                 value
-//   meta        ASCII name                          see kMeta* below
+//   meta        ASCII name                          format version, compression dictionaries (kMeta*)
 //   log         u64 sequence (native, INTEGERKEY)   LogEntry: header + principal + episode key
 //                                                   + warnings + payload (canonical JSON, maybe zstd)
 //   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (28 bytes): current version
@@ -48,6 +48,11 @@ inline constexpr Table kMembers{"members", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIX
 inline constexpr std::array kTables{kMeta, kLog, kEpisodes, kPersonLog, kLinks, kMembers};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
+// zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;
+// "zstd_dict_latest" → u32 ID of the one new records are compressed with.
+inline constexpr std::string_view kMetaDictionaryPrefix = "zstd_dict/";
+inline constexpr std::string_view kMetaDictionaryLatest = "zstd_dict_latest";
+std::string dictionary_meta_key(uint32_t id);
 
 template <class T>
 inline T load(const char* p) {

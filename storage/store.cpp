@@ -1,5 +1,7 @@
 #include "storage/store.hpp"
 
+#include "storage/codec.hpp"
+
 #include <mutex>
 #include <string>
 
@@ -139,6 +141,50 @@ void Store::init_schema() {
     tables_.links = lmdb::Dbi::open(txn, schema::kLinks.name, schema::kLinks.flags);
     tables_.members = lmdb::Dbi::open(txn, schema::kMembers.name, schema::kMembers.flags);
     txn.commit();
+    load_dictionaries();
+}
+
+void Store::load_dictionaries() {
+    read([&](const StoreReader& r) {
+        uint32_t latest = 0;
+        std::string_view v;
+        if (tables_.meta.get(r.txn(), schema::kMetaDictionaryLatest, v) && v.size() == 4) {
+            latest = schema::load<uint32_t>(v.data());
+        }
+        std::shared_ptr<const Dictionary> newest;
+        lmdb::Cursor c(r.txn(), tables_.meta);
+        std::string_view key = schema::kMetaDictionaryPrefix;
+        for (bool ok = c.get(key, v, MDB_SET_RANGE); ok && key.starts_with(schema::kMetaDictionaryPrefix);
+             ok = c.get(key, v, MDB_NEXT)) {
+            auto d = std::make_shared<const Dictionary>(std::string(v), kCompressionLevel);
+            if (d->id() == latest) newest = d;
+            else dictionaries_.add(std::move(d));
+        }
+        if (newest) dictionaries_.add(std::move(newest));
+        return 0;
+    });
+}
+
+bool Store::train_dictionary(std::size_t samples) {
+    std::vector<std::string> records;
+    read([&](const StoreReader& r) {
+        Decompressor decompressor(&dictionaries_);
+        uint64_t last = r.last_seq();
+        for (uint64_t seq = last > samples ? last - samples + 1 : 1; seq <= last; ++seq) {
+            auto e = r.entry(seq);
+            decompressor.decompress(e->codec, e->payload, e->raw_size, records.emplace_back());
+        }
+        return 0;
+    });
+    auto dictionary = Dictionary::train(records, kCompressionLevel);
+    if (!dictionary) return false;
+    write([&](StoreWriter& w) {
+        uint32_t id = dictionary->id();
+        tables_.meta.put(w.txn(), schema::dictionary_meta_key(id), dictionary->bytes());
+        tables_.meta.put(w.txn(), schema::kMetaDictionaryLatest, {reinterpret_cast<const char*>(&id), sizeof id});
+    });
+    dictionaries_.add(std::move(dictionary));
+    return true;
 }
 
 void Store::grow() {

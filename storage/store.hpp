@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/dictionary.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/schema.hpp"
 
@@ -102,18 +103,26 @@ public:
         }
     }
 
+    // Compression dictionaries kept in this store (loaded when it opens).
+    const DictionarySet& dictionaries() const { return dictionaries_; }
+    // Trains a dictionary from the latest `samples` log entries, stores it in
+    // the meta table and makes it the latest. False when there is too little to learn from.
+    bool train_dictionary(std::size_t samples);
+
     const std::filesystem::path& dir() const { return dir_; }
     std::size_t map_size() const { return env_.map_size(); }
     uint64_t map_growths() const { return growths_; }
 
 private:
     void init_schema();
+    void load_dictionaries();
     void grow();
 
     std::filesystem::path dir_;
     StoreOptions options_;
     lmdb::Env env_;
     Tables tables_;
+    DictionarySet dictionaries_;
     mutable std::shared_mutex resize_;  // readers share it; growing the map takes it alone
     uint64_t growths_ = 0;
 };

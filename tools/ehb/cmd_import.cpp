@@ -97,6 +97,7 @@ int cmd_import(int argc, char** argv) {
 
     Store store(data);
     Totals totals;
+    PipelineStats stats;
     bool tty = isatty(STDERR_FILENO);
     auto start = std::chrono::steady_clock::now();
     auto last_shown = start;
@@ -140,6 +141,7 @@ int cmd_import(int argc, char** argv) {
         }
         batcher.flush();
         pipeline.close();
+        stats = pipeline.stats();
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (tty) {
@@ -156,6 +158,10 @@ int cmd_import(int argc, char** argv) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.3f", seconds);
     out += ",\"seconds\":";
+    out += secs;
+    out += ",\"commits\":" + std::to_string(stats.commits);
+    std::snprintf(secs, sizeof secs, "%.3f", stats.write_seconds);
+    out += ",\"writer_seconds\":";
     out += secs;
     out += ",\"rejections\":{";
     bool first = true;

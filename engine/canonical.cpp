@@ -1,0 +1,237 @@
+#include "engine/canonical.hpp"
+
+#include <simdjson.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace ehb {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+struct Member {
+    uint64_t prefix;  // first 8 key bytes, big-endian, zero-padded: orders like memcmp
+    std::string_view key;
+    element value;
+};
+
+uint64_t key_prefix(std::string_view key) noexcept {
+    unsigned char b[8] = {};
+    std::memcpy(b, key.data(), std::min<std::size_t>(key.size(), 8));
+    uint64_t v = 0;
+    for (unsigned char c : b) v = v << 8 | c;
+    return v;
+}
+
+// memcmp order of the keys. Where the zero-padded prefixes differ they decide
+// (a padding zero only stands where the shorter key has ended, and a prefix of
+// a key sorts before it); where they are equal, compare the whole keys.
+bool key_less(const Member& a, const Member& b) noexcept {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return a.key < b.key;
+}
+
+// Any of the 8 bytes a control character, '"' or '\\' (SWAR, exact for "any").
+bool needs_escape8(uint64_t x) noexcept {
+    constexpr uint64_t kOnes = 0x0101010101010101ull;
+    constexpr uint64_t kHigh = 0x8080808080808080ull;
+    const uint64_t q = x ^ (kOnes * '"');
+    const uint64_t bs = x ^ (kOnes * '\\');
+    return (((x - kOnes * 0x20) & ~x) | ((q - kOnes) & ~q) | ((bs - kOnes) & ~bs)) & kHigh;
+}
+
+// 0: byte copied as is; otherwise the escape letter ('u' = \u00xx).
+constexpr std::array<char, 256> build_escapes() {
+    std::array<char, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[c] = 'u';
+    t['\b'] = 'b';
+    t['\f'] = 'f';
+    t['\n'] = 'n';
+    t['\r'] = 'r';
+    t['\t'] = 't';
+    t['"'] = '"';
+    t['\\'] = '\\';
+    return t;
+}
+constexpr std::array<char, 256> kEscape = build_escapes();
+
+// Duplicate path is built while unwinding: each frame prepends its segment.
+void prepend_key(std::string& path, std::string_view key) {
+    if (path.empty()) {
+        path.assign(key);
+        return;
+    }
+    std::string seg(key);
+    if (path[0] != '[') seg += '.';
+    path.insert(0, seg);
+}
+
+void prepend_index(std::string& path, std::size_t index) {
+    std::string seg(1, '[');
+    seg += std::to_string(index);
+    seg += ']';
+    if (!path.empty() && path[0] != '[') seg += '.';
+    path.insert(0, seg);
+}
+
+}  // namespace
+
+void append_canonical_string(std::string& out, std::string_view s) {
+    out.push_back('"');
+    const char* p = s.data();
+    const char* end = p + s.size();
+    const char* run = p;
+    while (p != end) {
+        if (end - p >= 8) {
+            uint64_t chunk;
+            std::memcpy(&chunk, p, 8);
+            if (!needs_escape8(chunk)) {
+                p += 8;
+                continue;
+            }
+        }
+        const char* stop = end - p >= 8 ? p + 8 : end;
+        for (; p != stop; ++p) {
+            const char esc = kEscape[static_cast<uint8_t>(*p)];
+            if (esc == 0) continue;
+            out.append(run, static_cast<std::size_t>(p - run));
+            if (esc == 'u') {
+                static constexpr char kHex[] = "0123456789abcdef";
+                const auto c = static_cast<uint8_t>(*p);
+                const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+                out.append(u, 6);
+            } else {
+                const char two[2] = {'\\', esc};
+                out.append(two, 2);
+            }
+            run = p + 1;
+        }
+    }
+    out.append(run, static_cast<std::size_t>(end - run));
+    out.push_back('"');
+}
+
+Hash128 canonical_hash(std::string_view canonical) noexcept {
+    const XXH128_hash_t h = XXH3_128bits(canonical.data(), canonical.size());
+    return Hash128{h.low64, h.high64};
+}
+
+struct CanonicalWriter::Impl {
+    // levels[d]: members of the object being written at depth d; reused.
+    std::vector<std::vector<Member>> levels;
+    std::string* out = nullptr;
+    std::string* dup = nullptr;
+
+    bool value(const element& e, std::size_t depth) {
+        std::string& o = *out;
+        char num[32];
+        switch (e.type()) {
+            case element_type::OBJECT: return object(e, depth);
+            case element_type::ARRAY: {
+                o.push_back('[');
+                const simdjson::dom::array arr = e.get_array().value_unsafe();  // a copy: type checked above
+                std::size_t i = 0;
+                for (element child : arr) {
+                    if (i != 0) o.push_back(',');
+                    if (!value(child, depth + 1)) {
+                        prepend_index(*dup, i);
+                        return false;
+                    }
+                    ++i;
+                }
+                o.push_back(']');
+                return true;
+            }
+            case element_type::STRING: append_canonical_string(o, e.get_string().value_unsafe()); return true;
+            case element_type::INT64: {
+                auto r = std::to_chars(num, num + sizeof num, e.get_int64().value_unsafe());
+                o.append(num, r.ptr);
+                return true;
+            }
+            case element_type::UINT64: {
+                auto r = std::to_chars(num, num + sizeof num, e.get_uint64().value_unsafe());
+                o.append(num, r.ptr);
+                return true;
+            }
+            case element_type::DOUBLE: {
+                auto r = std::to_chars(num, num + sizeof num, e.get_double().value_unsafe());
+                o.append(num, r.ptr);
+                return true;
+            }
+            case element_type::BOOL: o.append(e.get_bool().value_unsafe() ? "true" : "false"); return true;
+            case element_type::NULL_VALUE: o.append("null"); return true;
+        }
+        return true;
+    }
+
+    bool object(const element& e, std::size_t depth) {
+        if (levels.size() <= depth) levels.resize(depth + 1);
+        std::vector<Member>& members = levels[depth];
+        members.clear();
+        const simdjson::dom::object obj = e.get_object().value_unsafe();  // a copy: type checked by the caller
+        for (auto kv : obj) members.push_back(Member{key_prefix(kv.key), kv.key, kv.value});
+        std::sort(members.begin(), members.end(), key_less);
+        for (std::size_t i = 1; i < members.size(); ++i) {
+            if (members[i].key == members[i - 1].key) {
+                dup->assign(members[i].key);
+                return false;
+            }
+        }
+        std::string& o = *out;
+        o.push_back('{');
+        // Deeper objects may grow `levels`, which moves the inner vectors (not
+        // their elements): from here on, index levels[depth] afresh.
+        const std::size_t n = members.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (i != 0) o.push_back(',');
+            const Member m = levels[depth][i];
+            append_canonical_string(o, m.key);
+            o.push_back(':');
+            if (!value(m.value, depth + 1)) {
+                prepend_key(*dup, m.key);
+                return false;
+            }
+        }
+        o.push_back('}');
+        return true;
+    }
+};
+
+CanonicalWriter::CanonicalWriter() : impl_(std::make_unique<Impl>()) {}
+CanonicalWriter::~CanonicalWriter() = default;
+CanonicalWriter::CanonicalWriter(CanonicalWriter&&) noexcept = default;
+CanonicalWriter& CanonicalWriter::operator=(CanonicalWriter&&) noexcept = default;
+
+bool CanonicalWriter::write(const simdjson::dom::element& root, std::string& out, std::string& duplicate_path) {
+    out.clear();
+    duplicate_path.clear();
+    impl_->out = &out;
+    impl_->dup = &duplicate_path;
+    return impl_->value(root, 0);
+}
+
+bool canonicalize_json(std::string_view json, std::string& out, std::string& error) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (auto err = parser.parse(json.data(), json.size(), true).get(root)) {
+        error = simdjson::error_message(err);
+        return false;
+    }
+    CanonicalWriter writer;
+    std::string dup;
+    if (!writer.write(root, out, dup)) {
+        error = "duplicate key " + dup;
+        return false;
+    }
+    return true;
+}
+
+}  // namespace ehb

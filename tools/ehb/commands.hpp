@@ -1,0 +1,9 @@
+#pragma once
+
+namespace ehb::cli {
+
+int cmd_gen(int argc, char** argv);
+int cmd_import(int argc, char** argv);
+int cmd_book(int argc, char** argv);
+
+}  // namespace ehb::cli
