@@ -1,5 +1,7 @@
 #include "engine/pipeline.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -22,8 +24,16 @@ struct Pipeline::Job {
 
 Pipeline::Pipeline(Store& store, PipelineOptions options) : store_(store), options_(options) {
     unsigned n = options_.prepare_threads ? options_.prepare_threads : std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < n; ++i) workers_.emplace_back([this] { prepare_loop(); });
-    writer_ = std::thread([this] { write_loop(); });
+    for (unsigned i = 0; i < n; ++i) {
+        workers_.emplace_back([this] {
+            pthread_setname_np(pthread_self(), "ehb-prepare");
+            prepare_loop();
+        });
+    }
+    writer_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "ehb-writer");
+        write_loop();
+    });
 }
 
 Pipeline::~Pipeline() {
