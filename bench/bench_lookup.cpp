@@ -36,8 +36,28 @@ struct Fixture {
         ehb::workload::Generator gen(config);
         if (!std::filesystem::exists(dir / "complete")) build(gen);
         store = std::make_unique<ehb::Store>(dir);
+        if (std::getenv("EHB_BENCH_COLD") == nullptr) warm();
         std::mt19937_64 rng(5);
         for (int i = 0; i < 200'000; ++i) ids.push_back(gen.citizen_id(rng() % citizens));
+    }
+
+    // Touches every page of every table through the memory map once, so that
+    // lookups measure a warm cache with the process's page tables in place, as
+    // in a long-running server (EHB_BENCH_COLD=1 skips it; drop the page cache
+    // first for a cold figure).
+    void warm() const {
+        store->read([](const ehb::StoreReader& r) {
+            const ehb::Tables& t = r.tables();
+            uint64_t sum = 0;
+            for (const ehb::lmdb::Dbi* table : {&t.log, &t.episodes, &t.person_log, &t.links, &t.members}) {
+                ehb::lmdb::Cursor c(r.txn(), *table);
+                std::string_view k, v;
+                for (bool ok = c.get(k, v, MDB_FIRST); ok; ok = c.get(k, v, MDB_NEXT)) {
+                    for (std::size_t i = 0; i < v.size(); i += 4096) sum += uint8_t(v[i]);
+                }
+            }
+            return sum;
+        });
     }
 
     void build(ehb::workload::Generator& gen) {
@@ -71,6 +91,7 @@ void BM_BookLookup(benchmark::State& state) {
     ehb::BookReader reader(*f.store);
     ehb::Book book;
     std::vector<double> us;
+    std::vector<double> sizes;
     uint64_t episodes = 0;
     std::size_t i = 0;
     for (auto _ : state) {
@@ -78,6 +99,7 @@ void BM_BookLookup(benchmark::State& state) {
         reader.read(f.ids[i], book);
         us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
         episodes += book.episodes.size();
+        sizes.push_back(double(book.episodes.size()));
         if (++i == f.ids.size()) i = 0;
     }
     std::sort(us.begin(), us.end());
@@ -86,6 +108,8 @@ void BM_BookLookup(benchmark::State& state) {
     state.counters["p99_us"] = pct(0.99);
     state.counters["p999_us"] = pct(0.999);
     state.counters["episodes_per_book"] = double(episodes) / double(state.iterations());
+    std::sort(sizes.begin(), sizes.end());
+    state.counters["book_p99_episodes"] = sizes[std::min(sizes.size() - 1, std::size_t(0.99 * double(sizes.size())))];
     state.SetItemsProcessed(int64_t(state.iterations()));
 }
 BENCHMARK(BM_BookLookup)->UseRealTime()->Unit(benchmark::kMicrosecond);

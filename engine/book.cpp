@@ -24,23 +24,22 @@ void BookReader::load_version(const schema::LogEntry& e, uint64_t seq, BookVersi
 bool BookReader::read(std::string_view id, Book& out, bool with_history) {
     PersonKey key = lookup_key(id);
     if (!key) return false;
-    store_.read([&](const StoreReader& r) {
+    std::size_t n = 0;  // episodes filled; `out.episodes` keeps its storage from earlier reads
+    store_.read(txn_, [&](const StoreReader& r) {
         out.root = root_of(r, key);
         book_keys(r, out.root, out.identifiers);
         seqs_.clear();
         for (PersonKey k : out.identifiers) r.filed(k, seqs_);
-        out.episodes.clear();
+        std::sort(seqs_.begin(), seqs_.end());  // log order: neighbouring entries share pages
         for (uint64_t seq : seqs_) {
             auto e = r.entry(seq);
             if (!e) continue;
-            auto head = r.episode(e->episode_key);
-            // An entry that is no longer its episode's current version shows only in history.
-            if (!head || head->current_seq != seq) continue;
-            BookEpisode& ep = out.episodes.emplace_back();
+            if (n == out.episodes.size()) out.episodes.emplace_back();
+            BookEpisode& ep = out.episodes[n++];
             ep.facility.assign(e->episode_key.substr(0, schema::kFacilityLength));
             ep.ma_lk.assign(e->episode_key.substr(schema::kFacilityLength));
             ep.admitted = e->admitted;
-            ep.versions = head->versions;
+            ep.versions = e->version;
             load_version(*e, seq, ep.current);
             ep.earlier.clear();
             if (!with_history) continue;
@@ -53,6 +52,7 @@ bool BookReader::read(std::string_view id, Book& out, bool with_history) {
         }
         return 0;
     });
+    out.episodes.resize(n);
     std::sort(out.episodes.begin(), out.episodes.end(), [](const BookEpisode& a, const BookEpisode& b) {
         return std::pair(a.admitted, a.current.seq) > std::pair(b.admitted, b.current.seq);
     });

@@ -50,6 +50,7 @@ private:
     void load_version(const schema::LogEntry& e, uint64_t seq, BookVersion& out);
 
     const Store& store_;
+    lmdb::Txn txn_;  // reused read transaction
     Decompressor decompressor_;
     std::vector<uint64_t> seqs_;
 };

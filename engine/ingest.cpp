@@ -67,6 +67,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         e.raw_size = static_cast<uint32_t>(rec.canonical.size());
         e.arrival_us = arrival_us;
         e.prev_seq = head ? head->current_seq : 0;
+        e.version = head ? head->versions + 1 : 1;
         e.hash = rec.hash;
         e.admitted = rec.admitted;
         e.filed_under = filing_.filed_under;
@@ -76,7 +77,13 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         e.payload = p.payload;
         uint64_t seq = store.append(e);
 
-        store.set_episode(key, {seq, head ? head->versions + 1 : 1, rec.hash});
+        store.set_episode(key, {seq, e.version, rec.hash});
+        // The person index lists current versions only: the superseded one leaves it.
+        if (head) {
+            if (auto previous = store.entry(head->current_seq); previous && previous->filed_under) {
+                store.unfile(previous->filed_under, head->current_seq);
+            }
+        }
         if (filing_.filed_under) store.file(filing_.filed_under, seq);
         for (const auto& [alias, owner] : filing_.links) store.link(alias, owner);
 
@@ -87,12 +94,33 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
     }
 }
 
+DictionaryTrainer::~DictionaryTrainer() {
+    if (training_.joinable()) training_.join();
+}
+
 void DictionaryTrainer::after_commit(Store& store) {
-    if (next_attempt_ == 0 || store.dictionaries().latest()) return;
+    if (next_attempt_ == 0) return;
+    if (training_.joinable()) {
+        if (!trained_.load(std::memory_order_acquire)) return;
+        training_.join();
+        if (result_) {
+            store.add_dictionary(std::move(result_));
+            next_attempt_ = 0;
+        }
+        return;  // on failure (too little to learn from), next_attempt_ was already moved on
+    }
+    if (store.dictionaries().latest()) {
+        next_attempt_ = 0;
+        return;
+    }
     uint64_t size = store.read([](const StoreReader& r) { return r.last_seq(); });
     if (size < next_attempt_) return;
-    // Too little to learn from (tiny or very diverse records): try again after as many more.
-    next_attempt_ = store.train_dictionary(kDictionarySamples) ? 0 : size + kDictionarySamples;
+    next_attempt_ = size + kDictionarySamples;
+    trained_.store(false);
+    training_ = std::thread([this, samples = store.recent_records(kDictionarySamples)] {
+        result_ = Dictionary::train(samples, kCompressionLevel);
+        trained_.store(true, std::memory_order_release);
+    });
 }
 
 std::vector<RecordResult> Engine::ingest(std::span<const std::string_view> documents, std::string_view principal) {

@@ -3,10 +3,13 @@
 // write it: the single writer, inside one transaction per commit).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "engine/identity.hpp"
@@ -49,14 +52,24 @@ private:
     Compressor compressor_;
 };
 
-// Trains the store's first compression dictionary once it holds enough records
-// (docs/architecture.md, "Compression"). Called by the writer after a commit.
+// Trains the store's first compression dictionary once it holds enough
+// records (docs/architecture.md, "Compression"). The writer calls it after
+// each commit; training runs on a thread of its own so the writer never waits
+// for it, and the writer stores the result at a later commit.
 class DictionaryTrainer {
 public:
+    DictionaryTrainer() = default;
+    ~DictionaryTrainer();
+    DictionaryTrainer(const DictionaryTrainer&) = delete;
+    DictionaryTrainer& operator=(const DictionaryTrainer&) = delete;
+
     void after_commit(Store& store);
 
 private:
-    uint64_t next_attempt_ = kDictionarySamples;  // log size at which to try (again)
+    uint64_t next_attempt_ = kDictionarySamples;  // log size at which to try (again); 0: done
+    std::thread training_;
+    std::atomic<bool> trained_{false};
+    std::shared_ptr<const Dictionary> result_;  // written by `training_` before `trained_`
 };
 
 // The writer's step: applies a batch inside the caller's write transaction.

@@ -82,6 +82,10 @@ void Txn::commit() {
     check("mdb_txn_commit", mdb_txn_commit(txn));
 }
 
+void Txn::renew() {
+    check("mdb_txn_renew", mdb_txn_renew(txn_));
+}
+
 void Txn::abort() noexcept {
     if (txn_) mdb_txn_abort(std::exchange(txn_, nullptr));
 }

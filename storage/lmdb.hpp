@@ -82,6 +82,10 @@ public:
     MDB_txn* get() const noexcept { return txn_; }
     void commit();  // durable on return unless the env was opened with MDB_NOSYNC
     void abort() noexcept;
+    // Read-only transactions only: release the snapshot but keep the handle and
+    // its reader slot, then take a fresh snapshot with the same handle.
+    void reset() noexcept { mdb_txn_reset(txn_); }
+    void renew();
 
 private:
     explicit Txn(MDB_txn* txn) : txn_(txn) {}

@@ -31,6 +31,7 @@ void LogEntry::encode(char* p) const {
     p = store(p, raw_size);
     p = store(p, arrival_us);
     p = store(p, prev_seq);
+    p = store(p, version);
     p = store(p, hash.lo);
     p = store(p, hash.hi);
     p = store(p, admitted);
@@ -56,12 +57,13 @@ std::optional<LogEntry> LogEntry::decode(std::string_view b) {
     e.raw_size = load<uint32_t>(p + 3);
     e.arrival_us = load<int64_t>(p + 7);
     e.prev_seq = load<uint64_t>(p + 15);
-    e.hash = {load<uint64_t>(p + 23), load<uint64_t>(p + 31)};
-    e.admitted = load<uint64_t>(p + 39);
-    e.filed_under = PersonKey::from_bytes({p + 47, PersonKey::kSize});
-    std::size_t principal_len = load<uint8_t>(p + 56);
-    std::size_t key_len = load<uint16_t>(p + 57);
-    std::size_t warnings_len = load<uint32_t>(p + 59);
+    e.version = load<uint32_t>(p + 23);
+    e.hash = {load<uint64_t>(p + 27), load<uint64_t>(p + 35)};
+    e.admitted = load<uint64_t>(p + 43);
+    e.filed_under = PersonKey::from_bytes({p + 51, PersonKey::kSize});
+    std::size_t principal_len = load<uint8_t>(p + 60);
+    std::size_t key_len = load<uint16_t>(p + 61);
+    std::size_t warnings_len = load<uint32_t>(p + 63);
     std::size_t offset = kHeaderSize;
     if (offset + principal_len + key_len + warnings_len > b.size()) return std::nullopt;
     e.principal = b.substr(offset, principal_len);

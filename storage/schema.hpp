@@ -7,7 +7,8 @@
 //   log         u64 sequence (native, INTEGERKEY)   LogEntry: header + principal + episode key
 //                                                   + warnings + payload (canonical JSON, maybe zstd)
 //   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (28 bytes): current version
-//   person_log  PersonKey (9)                       dup u64 sequence (INTEGERDUP): entries filed there
+//   person_log  PersonKey (9)                       dup u64 sequence (INTEGERDUP): the current version
+//                                                   of each episode filed there (a new version replaces it)
 //   links       PersonKey alias (9)                 PersonKey owner (9): S→C, O→C or O→S
 //   members     PersonKey owner (9)                 dup PersonKey alias (9): reverse of links
 //
@@ -170,6 +171,7 @@ struct LogEntry {
     uint32_t raw_size = 0;      // size of the canonical bytes before compression
     int64_t arrival_us = 0;     // arrival time, microseconds since the Unix epoch (UTC)
     uint64_t prev_seq = 0;      // previous version of the same episode, 0 for the first
+    uint32_t version = 1;       // 1 for the first version of the episode, then 2, 3, …
     Hash128 hash;               // XXH3-128 of the canonical bytes
     uint64_t admitted = 0;      // NGAY_VAO as yyyymmddHHMM, for ordering a book
     PersonKey filed_under;      // the person index entry written for it (none: unidentified)
@@ -178,7 +180,7 @@ struct LogEntry {
     std::string_view warnings;  // JSON array of {code, field, reason}, or empty
     std::string_view payload;   // canonical bytes, encoded with `codec`
 
-    static constexpr std::size_t kHeaderSize = 1 + 1 + 1 + 1 + 4 + 8 + 8 + 16 + 8 + PersonKey::kSize + 1 + 2 + 4;
+    static constexpr std::size_t kHeaderSize = 1 + 1 + 1 + 1 + 4 + 8 + 8 + 4 + 16 + 8 + PersonKey::kSize + 1 + 2 + 4;
     static constexpr uint8_t kLayout = 1;
 
     std::size_t encoded_size() const {

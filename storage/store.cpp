@@ -83,6 +83,14 @@ void StoreWriter::file(PersonKey key, uint64_t seq) {
     t_.person_log.put(txn_, schema::as_view(k), {reinterpret_cast<const char*>(&seq), sizeof seq});
 }
 
+void StoreWriter::unfile(PersonKey key, uint64_t seq) {
+    auto k = key.bytes();
+    MDB_val kv = lmdb::to_val(schema::as_view(k));
+    MDB_val dv{sizeof seq, &seq};
+    int rc = mdb_del(txn_.get(), t_.person_log.get(), &kv, &dv);
+    if (rc != MDB_NOTFOUND) lmdb::check("mdb_del", t_.person_log.name(), rc);
+}
+
 void StoreWriter::link(PersonKey alias, PersonKey owner) {
     auto a = alias.bytes();
     auto o = owner.bytes();
@@ -165,26 +173,27 @@ void Store::load_dictionaries() {
     });
 }
 
-bool Store::train_dictionary(std::size_t samples) {
+std::vector<std::string> Store::recent_records(std::size_t n) const {
     std::vector<std::string> records;
     read([&](const StoreReader& r) {
         Decompressor decompressor(&dictionaries_);
         uint64_t last = r.last_seq();
-        for (uint64_t seq = last > samples ? last - samples + 1 : 1; seq <= last; ++seq) {
+        for (uint64_t seq = last > n ? last - n + 1 : 1; seq <= last; ++seq) {
             auto e = r.entry(seq);
             decompressor.decompress(e->codec, e->payload, e->raw_size, records.emplace_back());
         }
         return 0;
     });
-    auto dictionary = Dictionary::train(records, kCompressionLevel);
-    if (!dictionary) return false;
+    return records;
+}
+
+void Store::add_dictionary(std::shared_ptr<const Dictionary> dictionary) {
     write([&](StoreWriter& w) {
         uint32_t id = dictionary->id();
         tables_.meta.put(w.txn(), schema::dictionary_meta_key(id), dictionary->bytes());
         tables_.meta.put(w.txn(), schema::kMetaDictionaryLatest, {reinterpret_cast<const char*>(&id), sizeof id});
     });
     dictionaries_.add(std::move(dictionary));
-    return true;
 }
 
 void Store::grow() {

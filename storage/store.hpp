@@ -39,7 +39,8 @@ public:
     std::optional<schema::LogEntry> entry(uint64_t seq) const;  // views valid while the txn lives
     schema::PersonKey owner_of(schema::PersonKey alias) const;  // none when not linked
     void members(schema::PersonKey owner, std::vector<schema::PersonKey>& out) const;  // appends
-    void filed(schema::PersonKey key, std::vector<uint64_t>& out) const;              // appends, ascending
+    // Appends, ascending, the current version of each episode filed under `key`.
+    void filed(schema::PersonKey key, std::vector<uint64_t>& out) const;
     uint64_t last_seq() const;  // 0 for an empty log
     std::size_t entries(const lmdb::Dbi& table) const { return table.entries(txn_); }
     const Tables& tables() const { return t_; }
@@ -60,6 +61,7 @@ public:
     uint64_t next_seq() const { return next_seq_; }
     void set_episode(std::string_view episode_key, const schema::EpisodeHead& head);
     void file(schema::PersonKey key, uint64_t seq);
+    void unfile(schema::PersonKey key, uint64_t seq);  // when a newer version supersedes `seq`
     void link(schema::PersonKey alias, schema::PersonKey owner);
 
 private:
@@ -80,6 +82,21 @@ public:
         std::shared_lock lock(resize_);
         lmdb::Txn txn = lmdb::Txn::begin(env_, MDB_RDONLY);
         StoreReader reader(txn, tables_);
+        return f(static_cast<const StoreReader&>(reader));
+    }
+
+    // The same with a read transaction handle the caller keeps between reads
+    // (empty at first): reusing it saves taking a reader slot every time.
+    template <class F>
+    auto read(lmdb::Txn& reusable, F&& f) const {
+        std::shared_lock lock(resize_);
+        if (reusable.get()) reusable.renew();
+        else reusable = lmdb::Txn::begin(env_, MDB_RDONLY);
+        struct Reset {
+            lmdb::Txn& txn;
+            ~Reset() { txn.reset(); }
+        } reset{reusable};
+        StoreReader reader(reusable, tables_);
         return f(static_cast<const StoreReader&>(reader));
     }
 
@@ -105,9 +122,10 @@ public:
 
     // Compression dictionaries kept in this store (loaded when it opens).
     const DictionarySet& dictionaries() const { return dictionaries_; }
-    // Trains a dictionary from the latest `samples` log entries, stores it in
-    // the meta table and makes it the latest. False when there is too little to learn from.
-    bool train_dictionary(std::size_t samples);
+    // The canonical bytes of the latest `n` log entries (training samples).
+    std::vector<std::string> recent_records(std::size_t n) const;
+    // Stores a dictionary in the meta table (one durable commit) and makes it the latest.
+    void add_dictionary(std::shared_ptr<const Dictionary> dictionary);
 
     const std::filesystem::path& dir() const { return dir_; }
     std::size_t map_size() const { return env_.map_size(); }

@@ -1,7 +1,11 @@
 // Every ingest decision, identity step and read path, on a real store.
 #include <gtest/gtest.h>
 
+#include <zstd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "engine/book.hpp"
 #include "engine/ingest.hpp"
@@ -297,6 +301,61 @@ TEST_F(EngineTest, PipelineGroupsBatchesAndAnswersLikeTheSynchronousPath) {
     // Each acknowledgement came after its records were committed and visible.
     EXPECT_TRUE(std::is_sorted(durable_seq.begin(), durable_seq.end()));
     EXPECT_EQ(durable_seq.back(), last_seq());
+}
+
+}  // namespace
+}  // namespace ehb
+
+namespace ehb {
+namespace {
+
+TEST(Dictionary, StoreTrainsOneFromItsFirstRecordsAndKeepsIt) {
+    test::TempDir dir;
+    std::vector<std::string> docs;
+    for (int i = 0; i < 1500; ++i) {
+        test::Doc d;
+        d.ma_lk = std::to_string(100000 + i);
+        d.icd = i % 2 ? "J06.9" : "I10";
+        d.extra = {{"GHI_CHU", "\"Tái khám sau " + std::to_string(i % 30) + " ngày\""}};
+        docs.push_back(d.json());
+    }
+    {
+        Store store(dir.path());
+        Engine engine(store);
+        EXPECT_FALSE(store.dictionaries().latest());
+        std::size_t at = 0;
+        // Commit batches until the background training has finished and been stored.
+        for (int round = 0; !store.dictionaries().latest() && round < 2000; ++round) {
+            std::size_t n = at < docs.size() ? 100 : 1;
+            std::vector<std::string_view> views;
+            for (std::size_t i = 0; i < n; ++i) views.push_back(docs[(at + i) % docs.size()]);
+            at += n;
+            engine.ingest(views, "test");
+            if (at >= docs.size()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        auto dictionary = store.dictionaries().latest();
+        ASSERT_TRUE(dictionary) << "no dictionary after " << at << " documents";
+        test::Doc later;
+        later.ma_lk = "AFTER";
+        std::string doc = later.json();
+        std::string_view view = doc;
+        uint64_t seq = engine.ingest({&view, 1}, "test").at(0).seq;
+        store.read([&](const StoreReader& r) {
+            auto e = r.entry(seq);
+            EXPECT_EQ(e->codec, schema::Codec::zstd);
+            EXPECT_EQ(ZSTD_getDictID_fromFrame(e->payload.data(), e->payload.size()), dictionary->id());
+            return 0;
+        });
+    }
+    // Reopened, the store still reads records written with its dictionary.
+    Store store(dir.path());
+    ASSERT_TRUE(store.dictionaries().latest());
+    BookReader reader(store);
+    Book book;
+    ASSERT_TRUE(reader.read("001090012345", book));
+    ASSERT_EQ(book.episodes.size(), 1501u);
+    EXPECT_EQ(book.episodes.front().ma_lk, "AFTER");
+    EXPECT_NE(book.episodes.front().current.canonical.find("\"MA_LK\":\"AFTER\""), std::string::npos);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ schema::LogEntry sample_entry(std::string_view key, std::string_view payload) {
     e.raw_size = static_cast<uint32_t>(payload.size());
     e.arrival_us = 1'700'000'000'123'456;
     e.prev_seq = 41;
+    e.version = 7;
     e.hash = {0x0123456789abcdefULL, 0xfedcba9876543210ULL};
     e.admitted = 202501100800;
     e.filed_under = PersonKey::citizen("001090012345");
@@ -58,6 +59,7 @@ TEST(LogEntry, EncodesAndDecodesEveryField) {
     EXPECT_EQ(d->raw_size, e.raw_size);
     EXPECT_EQ(d->arrival_us, e.arrival_us);
     EXPECT_EQ(d->prev_seq, e.prev_seq);
+    EXPECT_EQ(d->version, e.version);
     EXPECT_EQ(d->hash, e.hash);
     EXPECT_EQ(d->admitted, e.admitted);
     EXPECT_EQ(d->filed_under, e.filed_under);

@@ -1,0 +1,116 @@
+// The ehb command as a real process: gen → import → book, and its errors.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "tests/docs.hpp"
+#include "tests/tmpdir.hpp"
+
+namespace ehb {
+namespace {
+
+struct Output {
+    int exit_code = -1;
+    std::string out;
+};
+
+// Runs `ehb args...` with stderr discarded; stdout captured.
+Output ehb(const std::string& args) {
+    Output r;
+    std::string cmd = std::string(EHB_BINARY) + " " + args + " 2>/dev/null";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    std::array<char, 65536> buf;
+    std::size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    int status = pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+uint64_t field(simdjson::dom::element e, const char* key) { return uint64_t(e[key].get_uint64()); }
+
+TEST(Cli, GenImportBookRoundTrip) {
+    test::TempDir dir;
+    std::string sample = (dir / "sample.jsonl").string();
+    ASSERT_EQ(ehb("gen --citizens 500 --episodes 2000 --seed 9 --out " + sample).exit_code, 0);
+
+    Output import = ehb("import --data " + (dir / "data").string() + " --batch 64 " + sample);
+    ASSERT_EQ(import.exit_code, 0);
+    simdjson::dom::parser parser;
+    simdjson::dom::element summary = parser.parse(import.out);
+    std::ifstream expected_file(sample + ".expected.json");
+    std::stringstream expected_text;
+    expected_text << expected_file.rdbuf();
+    simdjson::dom::parser parser2;
+    simdjson::dom::element expected = parser2.parse(expected_text.str());
+    for (const char* key : {"records", "accepted", "duplicate", "new_version", "rejected", "flagged"}) {
+        EXPECT_EQ(field(summary, key), field(expected, key)) << key;
+    }
+    EXPECT_EQ(field(summary, "accepted") + field(summary, "duplicate") + field(summary, "new_version") +
+                  field(summary, "rejected"),
+              field(summary, "records"));
+    uint64_t by_code = 0;
+    for (auto [code, count] : summary["rejections"].get_object()) by_code += uint64_t(count.get_uint64());
+    EXPECT_EQ(by_code, field(summary, "rejected"));
+
+    // The book of the first citizen the sample names.
+    std::ifstream in(sample);
+    std::string line, citizen;
+    while (citizen.empty() && std::getline(in, line)) {
+        auto at = line.find("\"SO_CCCD\":\"");
+        if (at != std::string::npos && line[at + 11 + 12] == '"') citizen = line.substr(at + 11, 12);
+    }
+    ASSERT_FALSE(citizen.empty());
+    Output book = ehb("book --data " + (dir / "data").string() + " --history " + citizen);
+    ASSERT_EQ(book.exit_code, 0);
+    simdjson::dom::element b = parser.parse(book.out);
+    EXPECT_EQ(std::string_view(b["person"]["owner"]["value"]), citizen);
+    EXPECT_GE(b["episodes"].get_array().size(), 1u);
+    simdjson::dom::element first = b["episodes"].at(0);
+    EXPECT_EQ(std::string_view(first["current"]["record"]["XML1"]["SO_CCCD"]), citizen);
+}
+
+TEST(Cli, ImportReportsEachRejectionAndKeepsTheGoodLines) {
+    test::TempDir dir;
+    test::Doc good, other;
+    other.ma_lk = "LK0002";
+    std::ofstream(dir / "in.jsonl") << good.json() << "\n\n{\"XML1\":\n" << other.json() << "\r\n[1,2]\n" << good.json();
+    Output r = ehb("import --data " + (dir / "data").string() + " " + (dir / "in.jsonl").string());
+    ASSERT_EQ(r.exit_code, 0);
+    simdjson::dom::parser parser;
+    simdjson::dom::element s = parser.parse(r.out);
+    EXPECT_EQ(field(s, "records"), 5u);  // the blank line is not a record
+    EXPECT_EQ(field(s, "accepted"), 2u);
+    EXPECT_EQ(field(s, "duplicate"), 1u);
+    EXPECT_EQ(field(s, "rejected"), 2u);
+    EXPECT_EQ(field(s["rejections"], "E_JSON"), 1u);
+    EXPECT_EQ(field(s["rejections"], "E_NOT_OBJECT"), 1u);
+    Output book = ehb("book --data " + (dir / "data").string() + " DN4010123456789");
+    EXPECT_EQ(book.exit_code, 0);
+    EXPECT_NE(book.out.find("\"ma_lk\":\"LK0002\""), std::string::npos);
+}
+
+TEST(Cli, UsageAndBadInputFailClearly) {
+    test::TempDir dir;
+    EXPECT_EQ(ehb("").exit_code, 2);
+    EXPECT_EQ(ehb("frobnicate").exit_code, 2);
+    EXPECT_EQ(ehb("import --data " + dir.path().string()).exit_code, 2);  // no file
+    EXPECT_EQ(ehb("import --data " + (dir / "d").string() + " /nonexistent.jsonl").exit_code, 1);
+    EXPECT_EQ(ehb("book --data " + dir.path().string() + " 001090012345").exit_code, 1);  // not a data directory
+    std::ofstream(dir / "one.jsonl") << test::Doc{}.json() << "\n";
+    ASSERT_EQ(ehb("import --data " + (dir / "d").string() + " " + (dir / "one.jsonl").string()).exit_code, 0);
+    EXPECT_EQ(ehb("book --data " + (dir / "d").string() + " not-an-id").exit_code, 2);
+    Output empty = ehb("book --data " + (dir / "d").string() + " 079190000111");
+    EXPECT_EQ(empty.exit_code, 0);
+    EXPECT_NE(empty.out.find("\"episodes\":[]"), std::string::npos);
+    EXPECT_EQ(ehb("gen --citizens x --out " + (dir / "g").string()).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace ehb
