@@ -1,11 +1,14 @@
 // ehb import --data DIR [--batch N] FILE...
 // The offline bulk path: JSON Lines files through the group-commit pipeline.
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,6 +25,8 @@ struct Totals {
     std::atomic<uint64_t> records{0};
     uint64_t accepted = 0, duplicate = 0, new_version = 0, rejected = 0, flagged = 0;
     std::map<std::string, uint64_t> rejections;  // by error code
+    uint64_t bytes = 0;                          // of the documents
+    std::vector<double> latencies_ms;            // per batch, from submission to durable acknowledgement
 
     // Runs on the pipeline's writer thread only.
     void add(std::span<const RecordResult> results) {
@@ -54,8 +59,13 @@ public:
 
     void flush() {
         if (offsets_.empty()) return;
-        pipeline_.submit(std::move(buffer_), offsets_, "import",
-                         [this](std::span<const RecordResult> results) { totals_.add(results); });
+        totals_.bytes += buffer_.size();
+        auto submitted = std::chrono::steady_clock::now();
+        pipeline_.submit(std::move(buffer_), offsets_, "import", [this, submitted](std::span<const RecordResult> results) {
+            totals_.latencies_ms.push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - submitted).count());
+            totals_.add(results);
+        });
         buffer_ = std::string();
         offsets_.clear();
     }
@@ -67,6 +77,19 @@ private:
     std::string buffer_;
     std::vector<Pipeline::Span> offsets_;
 };
+
+double percentile(std::vector<double>& v, double p) {
+    if (v.empty()) return 0;
+    auto k = std::min(v.size() - 1, static_cast<std::size_t>(p * double(v.size())));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+}
+
+std::string fixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
 
 void show_progress(const Totals& totals, std::chrono::steady_clock::time_point start) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -155,14 +178,20 @@ int cmd_import(int argc, char** argv) {
     out += ",\"new_version\":" + std::to_string(totals.new_version);
     out += ",\"rejected\":" + std::to_string(totals.rejected);
     out += ",\"flagged\":" + std::to_string(totals.flagged);
-    char secs[32];
-    std::snprintf(secs, sizeof secs, "%.3f", seconds);
-    out += ",\"seconds\":";
-    out += secs;
+    out += ",\"seconds\":" + fixed(seconds, 3);
+    out += ",\"records_per_second\":" + fixed(seconds > 0 ? double(totals.records.load()) / seconds : 0, 0);
+    out += ",\"mb_per_second\":" + fixed(seconds > 0 ? double(totals.bytes) / 1e6 / seconds : 0, 1);
+    out += ",\"batch_latency_ms\":{\"p50\":" + fixed(percentile(totals.latencies_ms, 0.50), 1);
+    out += ",\"p99\":" + fixed(percentile(totals.latencies_ms, 0.99), 1);
+    out += ",\"p999\":" + fixed(percentile(totals.latencies_ms, 0.999), 1) + "}";
+    // The store's footprint: allocated blocks of the data file, per log entry.
+    struct stat st {};
+    uint64_t on_disk = ::stat((std::filesystem::path(data) / "data.mdb").c_str(), &st) == 0 ? uint64_t(st.st_blocks) * 512 : 0;
+    uint64_t entries = store.read([](const StoreReader& r) { return r.last_seq(); });
+    out += ",\"store_bytes\":" + std::to_string(on_disk);
+    out += ",\"store_bytes_per_entry\":" + std::to_string(entries ? on_disk / entries : 0);
     out += ",\"commits\":" + std::to_string(stats.commits);
-    std::snprintf(secs, sizeof secs, "%.3f", stats.write_seconds);
-    out += ",\"writer_seconds\":";
-    out += secs;
+    out += ",\"writer_seconds\":" + fixed(stats.write_seconds, 3);
     out += ",\"rejections\":{";
     bool first = true;
     for (const auto& [code, count] : totals.rejections) {
