@@ -24,26 +24,33 @@ void BookReader::load_version(const schema::LogEntry& e, uint64_t seq, BookVersi
 bool BookReader::read(std::string_view id, Book& out, bool with_history) {
     PersonKey key = lookup_key(id);
     if (!key) return false;
-    std::size_t n = 0;  // episodes filled; `out.episodes` keeps its storage from earlier reads
     store_.read(txn_, [&](const StoreReader& r) {
         out.root = root_of(r, key);
         book_keys(r, out.root, out.identifiers);
         seqs_.clear();
         for (PersonKey k : out.identifiers) r.filed(k, seqs_);
         std::sort(seqs_.begin(), seqs_.end());  // log order: neighbouring entries share pages
+        // Order by visit (newest first) on the entry headers, before any payload is decoded.
+        entries_.clear();
         for (uint64_t seq : seqs_) {
-            auto e = r.entry(seq);
-            if (!e) continue;
-            if (n == out.episodes.size()) out.episodes.emplace_back();
-            BookEpisode& ep = out.episodes[n++];
-            ep.facility.assign(e->episode_key.substr(0, schema::kFacilityLength));
-            ep.ma_lk.assign(e->episode_key.substr(schema::kFacilityLength));
-            ep.admitted = e->admitted;
-            ep.versions = e->version;
-            load_version(*e, seq, ep.current);
+            if (auto e = r.entry(seq)) entries_.push_back({seq, *e});
+        }
+        std::sort(entries_.begin(), entries_.end(), [](const Found& a, const Found& b) {
+            return std::pair(a.entry.admitted, a.seq) > std::pair(b.entry.admitted, b.seq);
+        });
+        // `out.episodes` keeps its elements' storage from earlier reads.
+        out.episodes.resize(entries_.size());
+        for (std::size_t i = 0; i < entries_.size(); ++i) {
+            const schema::LogEntry& e = entries_[i].entry;
+            BookEpisode& ep = out.episodes[i];
+            ep.facility.assign(e.episode_key.substr(0, schema::kFacilityLength));
+            ep.ma_lk.assign(e.episode_key.substr(schema::kFacilityLength));
+            ep.admitted = e.admitted;
+            ep.versions = e.version;
+            load_version(e, entries_[i].seq, ep.current);
             ep.earlier.clear();
             if (!with_history) continue;
-            for (uint64_t prev = e->prev_seq; prev != 0;) {
+            for (uint64_t prev = e.prev_seq; prev != 0;) {
                 auto older = r.entry(prev);
                 if (!older) break;
                 load_version(*older, prev, ep.earlier.emplace_back());
@@ -51,10 +58,6 @@ bool BookReader::read(std::string_view id, Book& out, bool with_history) {
             }
         }
         return 0;
-    });
-    out.episodes.resize(n);
-    std::sort(out.episodes.begin(), out.episodes.end(), [](const BookEpisode& a, const BookEpisode& b) {
-        return std::pair(a.admitted, a.current.seq) > std::pair(b.admitted, b.current.seq);
     });
     return true;
 }

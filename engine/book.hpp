@@ -53,6 +53,11 @@ private:
     lmdb::Txn txn_;  // reused read transaction
     Decompressor decompressor_;
     std::vector<uint64_t> seqs_;
+    struct Found {
+        uint64_t seq;
+        schema::LogEntry entry;  // views into the read transaction
+    };
+    std::vector<Found> entries_;
 };
 
 // The book as JSON (docs/records.md, "The health book").

@@ -127,6 +127,60 @@ TEST_F(EngineTest, BadRecordsAreRejectedAndTheirBatchsGoodRecordsLand) {
     EXPECT_EQ(ma_lks(book("001090012345")), (std::vector<std::string>{"C", "A"}));
 }
 
+// Every kind of bad input in one batch, between good records: each gets its
+// own error, and the good records all land.
+TEST_F(EngineTest, EveryKindOfBadInputIsRejectedAloneInItsBatch) {
+    auto variant = [](std::string ma_lk) {
+        Doc d;
+        d.ma_lk = std::move(ma_lk);
+        return d;
+    };
+    Doc wrong_type = variant("T");
+    wrong_type.extra = {{"DIA_CHI", "42"}};  // a string field sent as a number
+    Doc missing = variant("M");
+    missing.icd = "";  // MA_BENH_CHINH is required
+    Doc bad_id = variant("I");
+    bad_id.citizen = "00109001234";  // 11 digits
+    Doc bad_date = variant("D");
+    bad_date.admitted = "202502291000";  // 2025 is not a leap year
+    Doc big = variant("BIG");
+    big.extra = {{"GHI_CHU", "\"" + std::string(10u << 20, 'x') + "\""}};
+    std::string deep = std::string(100, '[') + std::string(100, ']');
+    std::string bad_utf8 = variant("U").json();
+    bad_utf8.replace(bad_utf8.find("Nguy"), 4, "\xff\xfe\xfd\xfc");
+
+    std::vector<std::pair<std::string, std::string>> cases = {  // document, expected error code ("" = good)
+        {variant("G1").json(), ""},
+        {"{\"XML1\": {\"MA_LK\": ", "E_JSON"},
+        {wrong_type.json(), "E_TYPE"},
+        {"{\"XML2\": []}", "E_NO_XML1"},
+        {missing.json(), "E_REQUIRED"},
+        {variant("G2").json(), ""},
+        {bad_id.json(), "E_ID"},
+        {bad_date.json(), "E_DATE"},
+        {big.json(), "E_TOO_LARGE"},
+        {deep, "E_DEPTH"},
+        {bad_utf8, "E_UTF8"},
+        {variant("G3").json(), ""},
+    };
+    std::vector<std::string> docs;
+    for (const auto& c : cases) docs.push_back(c.first);
+    auto results = push(docs);
+    ASSERT_EQ(results.size(), cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        if (cases[i].second.empty()) {
+            EXPECT_EQ(results[i].status, Status::accepted) << i << ": " << results[i].error.code;
+        } else {
+            EXPECT_EQ(results[i].status, Status::rejected) << i;
+            EXPECT_EQ(results[i].error.code, cases[i].second) << i << ": " << results[i].error.reason;
+            EXPECT_FALSE(results[i].error.reason.empty()) << i;
+        }
+    }
+    auto got = ma_lks(book("001090012345"));
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, (std::vector<std::string>{"G1", "G2", "G3"}));
+}
+
 TEST_F(EngineTest, LaterRecordsOfABatchSeeEarlierOnes) {
     Doc a;
     Doc a2 = a;
