@@ -107,9 +107,8 @@ Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir)
     lmdb::Env::Options env_options;
     env_options.map_size = options.initial_map_size;
     try {
+        // A store that grew in an earlier run opens with its grown size (LMDB keeps the larger).
         env_ = lmdb::Env::open(dir.string(), env_options);
-        // A store that grew in an earlier run is larger than the initial size: adopt it.
-        if (auto size = env_.map_size(); size > options.initial_map_size) env_.set_map_size(size);
         init_schema();
     } catch (const lmdb::Error& e) {
         throw lmdb::Error(std::string(e.what()) + " [data directory " + dir.string() + "]", e.code());

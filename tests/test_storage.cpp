@@ -177,9 +177,13 @@ TEST(Store, MapGrowsInsteadOfFailingWrites) {
         EXPECT_EQ(store.read([](const StoreReader& r) { return r.last_seq(); }), 2000u);
     }
     EXPECT_GE(growths, 2u);
-    // The grown store reopens with the small initial size asked for.
+    // Reopened with the small initial size, the store holds its data and grows again.
     Store store(dir.path(), options);
     EXPECT_EQ(store.read([](const StoreReader& r) { return r.entries(r.tables().episodes); }), 2000u);
+    store.write([&](StoreWriter& w) {
+        for (int i = 0; i < 2000; ++i) w.append(sample_entry("01001L" + std::to_string(i), payload));
+    });
+    EXPECT_EQ(store.read([](const StoreReader& r) { return r.last_seq(); }), 4000u);
 }
 
 TEST(Store, RefusesAnotherFormatVersion) {
