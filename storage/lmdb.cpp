@@ -10,6 +10,7 @@ Error::Error(std::string_view call, int rc)
 void check(std::string_view call, int rc) {
     if (rc == MDB_SUCCESS) return;
     if (rc == MDB_MAP_FULL) throw MapFull(call);
+    if (rc == MDB_MAP_RESIZED) throw MapResized(call);
     throw Error(call, rc);
 }
 
@@ -54,13 +55,7 @@ void Env::set_map_size(std::size_t bytes) {
 
 Txn Txn::begin(const Env& env, unsigned flags) {
     MDB_txn* raw = nullptr;
-    int rc = mdb_txn_begin(env.get(), nullptr, flags, &raw);
-    if (rc == MDB_MAP_RESIZED) {
-        // Another process grew the map: adopt its size and try once more.
-        check("mdb_env_set_mapsize", mdb_env_set_mapsize(env.get(), 0));
-        rc = mdb_txn_begin(env.get(), nullptr, flags, &raw);
-    }
-    check("mdb_txn_begin", rc);
+    check("mdb_txn_begin", mdb_txn_begin(env.get(), nullptr, flags, &raw));
     return Txn(raw);
 }
 

@@ -27,6 +27,13 @@ public:
     explicit MapFull(std::string_view call) : Error(call, MDB_MAP_FULL) {}
 };
 
+// Another process grew the map: the caller adopts the new size (with no
+// transaction of this process open) and begins again (Store does).
+class MapResized : public Error {
+public:
+    explicit MapResized(std::string_view call) : Error(call, MDB_MAP_RESIZED) {}
+};
+
 // `call` names the LMDB function, and the table where there is one: "mdb_put(log)".
 void check(std::string_view call, int rc);
 inline void check(std::string_view function, std::string_view table, int rc) {

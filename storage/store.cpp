@@ -195,6 +195,36 @@ void Store::add_dictionary(std::shared_ptr<const Dictionary> dictionary) {
     dictionaries_.add(std::move(dictionary));
 }
 
+void Store::adopt_map_size() const {
+    std::unique_lock lock(resize_);
+    // Size 0: take the size another process recorded in the environment.
+    lmdb::check("mdb_env_set_mapsize", mdb_env_set_mapsize(env_.get(), 0));
+}
+
+void Store::begin_read(lmdb::Txn& txn, std::shared_lock<std::shared_mutex>& lock) const {
+    for (int attempt = 0;; ++attempt) {
+        try {
+            if (txn.get()) txn.renew();
+            else txn = lmdb::Txn::begin(env_, MDB_RDONLY);
+            return;
+        } catch (const lmdb::MapResized&) {
+            if (attempt > 0) throw;
+            lock.unlock();  // resizing needs no transaction of this process open
+            adopt_map_size();
+            lock.lock();
+        }
+    }
+}
+
+lmdb::Txn Store::begin_write() {
+    try {
+        return lmdb::Txn::begin(env_, 0);
+    } catch (const lmdb::MapResized&) {
+        adopt_map_size();
+        return lmdb::Txn::begin(env_, 0);
+    }
+}
+
 void Store::grow() {
     std::unique_lock lock(resize_);
     std::size_t current = env_.map_size();

@@ -79,10 +79,8 @@ public:
     // Runs f(const StoreReader&) in a read-only transaction and returns its result.
     template <class F>
     auto read(F&& f) const {
-        std::shared_lock lock(resize_);
-        lmdb::Txn txn = lmdb::Txn::begin(env_, MDB_RDONLY);
-        StoreReader reader(txn, tables_);
-        return f(static_cast<const StoreReader&>(reader));
+        lmdb::Txn txn;
+        return read(txn, std::forward<F>(f));
     }
 
     // The same with a read transaction handle the caller keeps between reads
@@ -90,8 +88,7 @@ public:
     template <class F>
     auto read(lmdb::Txn& reusable, F&& f) const {
         std::shared_lock lock(resize_);
-        if (reusable.get()) reusable.renew();
-        else reusable = lmdb::Txn::begin(env_, MDB_RDONLY);
+        begin_read(reusable, lock);
         struct Reset {
             lmdb::Txn& txn;
             ~Reset() { txn.reset(); }
@@ -109,7 +106,7 @@ public:
     void write(F&& f) {
         for (;;) {
             try {
-                lmdb::Txn txn = lmdb::Txn::begin(env_, 0);
+                lmdb::Txn txn = begin_write();
                 StoreWriter writer(txn, tables_);
                 f(writer);
                 txn.commit();
@@ -134,6 +131,10 @@ public:
 private:
     void init_schema();
     void load_dictionaries();
+    // Begins or renews a read transaction; adopts a map another process grew.
+    void begin_read(lmdb::Txn& txn, std::shared_lock<std::shared_mutex>& lock) const;
+    lmdb::Txn begin_write();
+    void adopt_map_size() const;
     void grow();
 
     std::filesystem::path dir_;

@@ -1,6 +1,9 @@
 // The storage layer on real LMDB environments in temporary directories.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fstream>
 
 #include "storage/codec.hpp"
@@ -184,6 +187,37 @@ TEST(Store, MapGrowsInsteadOfFailingWrites) {
         for (int i = 0; i < 2000; ++i) w.append(sample_entry("01001L" + std::to_string(i), payload));
     });
     EXPECT_EQ(store.read([](const StoreReader& r) { return r.last_seq(); }), 4000u);
+}
+
+TEST(Store, AdoptsAMapThatAnotherProcessGrew) {
+    TempDir dir;
+    StoreOptions options;
+    options.initial_map_size = 1 << 20;
+    Store store(dir.path(), options);  // opened here with a 1 MiB map
+    lmdb::Txn reused;
+    EXPECT_EQ(store.read(reused, [](const StoreReader& r) { return r.last_seq(); }), 0u);
+
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        // Another process (an import, say) fills the store far beyond 1 MiB.
+        Store other(dir.path(), options);
+        std::string payload(3000, 'y');
+        for (int batch = 0; batch < 10; ++batch) {
+            other.write([&](StoreWriter& w) {
+                for (int i = 0; i < 100; ++i) w.append(sample_entry("01001X", payload));
+            });
+        }
+        _exit(other.map_growths() > 0 ? 0 : 3);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+
+    // Both a reused and a fresh read transaction see everything, and this process can write on.
+    EXPECT_EQ(store.read(reused, [](const StoreReader& r) { return r.entry(1000)->payload.size(); }), 3000u);
+    EXPECT_EQ(store.read([](const StoreReader& r) { return r.last_seq(); }), 1000u);
+    store.write([](StoreWriter& w) { EXPECT_EQ(w.append(sample_entry("01001Y", "z")), 1001u); });
 }
 
 TEST(Store, RefusesAnotherFormatVersion) {
