@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "engine/canonical.hpp"
 #include "engine/identity.hpp"
-#include "engine/json_out.hpp"
 
 namespace ehb {
 
@@ -82,18 +82,18 @@ void append_time(std::string& out, int64_t us) {
     char buf[40];
     std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
     std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(us % 1'000'000));
-    append_json_string(out, buf);
+    append_canonical_string(out, buf);
 }
 
 void append_version(std::string& out, const BookVersion& v) {
     out += "{\"seq\":" + std::to_string(v.seq);
     out += ",\"status\":";
-    append_json_string(out, v.status == schema::EntryStatus::new_version ? "new_version" : "accepted");
+    append_canonical_string(out, v.status == schema::EntryStatus::new_version ? "new_version" : "accepted");
     out += v.flagged ? ",\"flagged\":true" : ",\"flagged\":false";
     out += ",\"arrival\":";
     append_time(out, v.arrival_us);
     out += ",\"principal\":";
-    append_json_string(out, v.principal);
+    append_canonical_string(out, v.principal);
     out += ",\"warnings\":";
     out += v.warnings.empty() ? "[]" : v.warnings;
     out += ",\"record\":";
@@ -105,16 +105,16 @@ void append_version(std::string& out, const BookVersion& v) {
 
 std::string book_json(const Book& book) {
     std::string out = "{\"person\":{\"owner\":{\"type\":";
-    append_json_string(out, type_name(book.root.type));
+    append_canonical_string(out, type_name(book.root.type));
     out += ",\"value\":";
-    append_json_string(out, book.root.text());
+    append_canonical_string(out, book.root.text());
     out += "},\"identifiers\":[";
     for (std::size_t i = 0; i < book.identifiers.size(); ++i) {
         if (i) out += ',';
         out += "{\"type\":";
-        append_json_string(out, type_name(book.identifiers[i].type));
+        append_canonical_string(out, type_name(book.identifiers[i].type));
         out += ",\"value\":";
-        append_json_string(out, book.identifiers[i].text());
+        append_canonical_string(out, book.identifiers[i].text());
         out += '}';
     }
     out += "]},\"episodes\":[";
@@ -122,9 +122,9 @@ std::string book_json(const Book& book) {
         const BookEpisode& ep = book.episodes[i];
         if (i) out += ',';
         out += "{\"facility\":";
-        append_json_string(out, ep.facility);
+        append_canonical_string(out, ep.facility);
         out += ",\"ma_lk\":";
-        append_json_string(out, ep.ma_lk);
+        append_canonical_string(out, ep.ma_lk);
         out += ",\"versions\":" + std::to_string(ep.versions);
         out += ",\"current\":";
         append_version(out, ep.current);

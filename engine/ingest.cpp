@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "engine/json_out.hpp"
+#include "engine/canonical.hpp"
 
 namespace ehb {
 
@@ -25,11 +25,11 @@ void Preparer::prepare(std::string_view document, Prepared& out) {
     for (const Issue& w : out.record.warnings) {
         if (out.warnings.size() > 1) out.warnings.push_back(',');
         out.warnings += "{\"code\":";
-        append_json_string(out.warnings, w.code);
+        append_canonical_string(out.warnings, w.code);
         out.warnings += ",\"field\":";
-        append_json_string(out.warnings, w.field);
+        append_canonical_string(out.warnings, w.field);
         out.warnings += ",\"reason\":";
-        append_json_string(out.warnings, w.reason);
+        append_canonical_string(out.warnings, w.reason);
         out.warnings.push_back('}');
     }
     out.warnings.push_back(']');

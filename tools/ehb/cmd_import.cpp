@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/canonical.hpp"
 #include "engine/pipeline.hpp"
-#include "engine/json_out.hpp"
 #include "tools/ehb/commands.hpp"
 
 namespace ehb::cli {
@@ -197,7 +197,7 @@ int cmd_import(int argc, char** argv) {
     for (const auto& [code, count] : totals.rejections) {
         if (!first) out += ',';
         first = false;
-        append_json_string(out, code);
+        append_canonical_string(out, code);
         out += ':' + std::to_string(count);
     }
     out += "}}\n";
