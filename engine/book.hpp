@@ -60,7 +60,7 @@ private:
     std::vector<Found> entries_;
 };
 
-// The book as JSON (docs/records.md, "The health book").
+// The book as JSON (docs/operations.md, "ehb book").
 std::string book_json(const Book& book);
 
 }  // namespace ehb
