@@ -49,7 +49,7 @@ void BM_PrepareWithCompression(benchmark::State& state) {
         if (parser.parse(docs[i], record, error)) samples.push_back(record.canonical);
     }
     ehb::DictionarySet dictionaries;
-    if (auto d = ehb::Dictionary::train(samples, ehb::kCompressionLevel)) dictionaries.add(d);
+    if (auto d = ehb::Dictionary::train(samples)) dictionaries.add(d);
     ehb::Preparer preparer(&dictionaries);
     ehb::Prepared out;
     uint64_t raw = 0, packed = 0;

@@ -118,7 +118,7 @@ void DictionaryTrainer::after_commit(Store& store) {
     next_attempt_ = size + kDictionarySamples;
     trained_.store(false);
     training_ = std::thread([this, samples = store.recent_records(kDictionarySamples)] {
-        result_ = Dictionary::train(samples, kCompressionLevel);
+        result_ = Dictionary::train(samples);
         trained_.store(true, std::memory_order_release);
     });
 }

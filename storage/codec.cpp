@@ -8,9 +8,11 @@ namespace ehb {
 
 struct Compressor::Impl {
     ZSTD_CCtx* ctx = ZSTD_createCCtx();
-    int level;
-    explicit Impl(int l) : level(l) {
+    const Dictionary* loaded = nullptr;  // the dictionary `ctx` has digested
+    explicit Impl(int level) {
         if (!ctx) throw std::bad_alloc();
+        ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, level);
+        ZSTD_CCtx_setParameter(ctx, ZSTD_c_minMatch, kMinMatch);
     }
     ~Impl() { ZSTD_freeCCtx(ctx); }
 };
@@ -21,11 +23,16 @@ Compressor::Compressor(Compressor&&) noexcept = default;
 Compressor& Compressor::operator=(Compressor&&) noexcept = default;
 
 schema::Codec Compressor::compress(std::string_view raw, std::string& out, const Dictionary* dictionary) {
+    if (dictionary != impl_->loaded) {
+        // Digested once per compressor and dictionary, then reused for every record.
+        std::size_t rc = dictionary ? ZSTD_CCtx_loadDictionary(impl_->ctx, dictionary->bytes().data(),
+                                                               dictionary->bytes().size())
+                                    : ZSTD_CCtx_loadDictionary(impl_->ctx, nullptr, 0);
+        if (ZSTD_isError(rc)) throw std::runtime_error(std::string("zstd dictionary: ") + ZSTD_getErrorName(rc));
+        impl_->loaded = dictionary;
+    }
     out.resize(ZSTD_compressBound(raw.size()));
-    std::size_t n = dictionary ? ZSTD_compress_usingCDict(impl_->ctx, out.data(), out.size(), raw.data(), raw.size(),
-                                                          dictionary->cdict())
-                               : ZSTD_compressCCtx(impl_->ctx, out.data(), out.size(), raw.data(), raw.size(),
-                                                   impl_->level);
+    std::size_t n = ZSTD_compress2(impl_->ctx, out.data(), out.size(), raw.data(), raw.size());
     if (ZSTD_isError(n) || n >= raw.size()) {
         out.assign(raw);
         return schema::Codec::raw;
@@ -37,6 +44,8 @@ schema::Codec Compressor::compress(std::string_view raw, std::string& out, const
 struct Decompressor::Impl {
     ZSTD_DCtx* ctx = ZSTD_createDCtx();
     const DictionarySet* dictionaries;
+    // The dictionary used last: nearly every record names the same one.
+    std::shared_ptr<const Dictionary> last;
     explicit Impl(const DictionarySet* d) : dictionaries(d) {
         if (!ctx) throw std::bad_alloc();
     }
@@ -57,10 +66,14 @@ void Decompressor::decompress(schema::Codec codec, std::string_view payload, std
     out.resize(raw_size);
     std::size_t n;
     if (unsigned id = ZSTD_getDictID_fromFrame(payload.data(), payload.size()); id != 0) {
-        auto dictionary = impl_->dictionaries ? impl_->dictionaries->find(id) : nullptr;
-        if (!dictionary) throw std::runtime_error("log entry: compressed with unknown dictionary " + std::to_string(id));
+        if (!impl_->last || impl_->last->id() != id) {
+            impl_->last = impl_->dictionaries ? impl_->dictionaries->find(id) : nullptr;
+            if (!impl_->last) {
+                throw std::runtime_error("log entry: compressed with unknown dictionary " + std::to_string(id));
+            }
+        }
         n = ZSTD_decompress_usingDDict(impl_->ctx, out.data(), out.size(), payload.data(), payload.size(),
-                                       dictionary->ddict());
+                                       impl_->last->ddict());
     } else {
         n = ZSTD_decompressDCtx(impl_->ctx, out.data(), out.size(), payload.data(), payload.size());
     }

@@ -6,24 +6,16 @@
 
 namespace ehb {
 
-Dictionary::Dictionary(std::string bytes, int level) : bytes_(std::move(bytes)) {
+Dictionary::Dictionary(std::string bytes) : bytes_(std::move(bytes)) {
     id_ = ZDICT_getDictID(bytes_.data(), bytes_.size());
     if (id_ == 0) throw std::runtime_error("zstd dictionary without an ID");
-    cdict_ = ZSTD_createCDict(bytes_.data(), bytes_.size(), level);
     ddict_ = ZSTD_createDDict(bytes_.data(), bytes_.size());
-    if (!cdict_ || !ddict_) {
-        ZSTD_freeCDict(cdict_);
-        ZSTD_freeDDict(ddict_);
-        throw std::runtime_error("zstd dictionary " + std::to_string(id_) + " cannot be loaded");
-    }
+    if (!ddict_) throw std::runtime_error("zstd dictionary " + std::to_string(id_) + " cannot be loaded");
 }
 
-Dictionary::~Dictionary() {
-    ZSTD_freeCDict(cdict_);
-    ZSTD_freeDDict(ddict_);
-}
+Dictionary::~Dictionary() { ZSTD_freeDDict(ddict_); }
 
-std::shared_ptr<const Dictionary> Dictionary::train(const std::vector<std::string>& samples, int level) {
+std::shared_ptr<const Dictionary> Dictionary::train(const std::vector<std::string>& samples) {
     std::string joined;
     std::vector<std::size_t> sizes;
     for (const auto& s : samples) {
@@ -35,7 +27,7 @@ std::shared_ptr<const Dictionary> Dictionary::train(const std::vector<std::strin
                                           static_cast<unsigned>(sizes.size()));
     if (ZDICT_isError(n)) return nullptr;
     dict.resize(n);
-    return std::make_shared<const Dictionary>(std::move(dict), level);
+    return std::make_shared<const Dictionary>(std::move(dict));
 }
 
 std::shared_ptr<const Dictionary> DictionarySet::latest() const {

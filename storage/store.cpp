@@ -163,7 +163,7 @@ void Store::load_dictionaries() {
         std::string_view key = schema::kMetaDictionaryPrefix;
         for (bool ok = c.get(key, v, MDB_SET_RANGE); ok && key.starts_with(schema::kMetaDictionaryPrefix);
              ok = c.get(key, v, MDB_NEXT)) {
-            auto d = std::make_shared<const Dictionary>(std::string(v), kCompressionLevel);
+            auto d = std::make_shared<const Dictionary>(std::string(v));
             if (d->id() == latest) newest = d;
             else dictionaries_.add(std::move(d));
         }
