@@ -8,7 +8,7 @@ namespace ehb {
 
 struct Compressor::Impl {
     ZSTD_CCtx* ctx = ZSTD_createCCtx();
-    const Dictionary* loaded = nullptr;  // the dictionary `ctx` has digested
+    uint32_t loaded = 0;  // ID of the dictionary `ctx` has digested (0: none)
     explicit Impl(int level) {
         if (!ctx) throw std::bad_alloc();
         ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, level);
@@ -23,13 +23,13 @@ Compressor::Compressor(Compressor&&) noexcept = default;
 Compressor& Compressor::operator=(Compressor&&) noexcept = default;
 
 schema::Codec Compressor::compress(std::string_view raw, std::string& out, const Dictionary* dictionary) {
-    if (dictionary != impl_->loaded) {
+    if (uint32_t id = dictionary ? dictionary->id() : 0; id != impl_->loaded) {
         // Digested once per compressor and dictionary, then reused for every record.
         std::size_t rc = dictionary ? ZSTD_CCtx_loadDictionary(impl_->ctx, dictionary->bytes().data(),
                                                                dictionary->bytes().size())
                                     : ZSTD_CCtx_loadDictionary(impl_->ctx, nullptr, 0);
         if (ZSTD_isError(rc)) throw std::runtime_error(std::string("zstd dictionary: ") + ZSTD_getErrorName(rc));
-        impl_->loaded = dictionary;
+        impl_->loaded = id;
     }
     out.resize(ZSTD_compressBound(raw.size()));
     std::size_t n = ZSTD_compress2(impl_->ctx, out.data(), out.size(), raw.data(), raw.size());
