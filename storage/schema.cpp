@@ -8,7 +8,7 @@ std::string dictionary_meta_key(uint32_t id) {
 }
 
 std::string PersonKey::text() const {
-    auto digits = [this](std::size_t n, uint64_t v) {
+    auto digits = [](std::size_t n, uint64_t v) {
         std::string s(n, '0');
         for (std::size_t i = n; i-- > 0; v /= 10) s[i] = char('0' + v % 10);
         return s;
