@@ -50,7 +50,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
             continue;
         }
         const ParsedRecord& rec = p.record;
-        key.assign(rec.facility).append(rec.ma_lk);
+        schema::episode_key(rec.facility, rec.ma_lk, key);
         auto head = store.episode(key);
         if (head && head->hash == rec.hash) {
             // Same content as the current version: nothing new is written.

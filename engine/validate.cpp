@@ -413,11 +413,18 @@ bool validate_xml1(const Xml1Fields& in, ParsedRecord& out, Issue& e) {
     }
 
     // 4. Facility code.
+    // Codes are digits in practice; letters are allowed, anything else is not a
+    // facility code (and the episode key relies on the code being 5 bytes).
     const std::string_view facility = f[X1::MA_CSKCB].text;
     if (utf8_length(facility) != 5)
         return fail(e, "E_FACILITY", X1::MA_CSKCB,
                     "MA_CSKCB " + show(facility) + " must be exactly 5 characters, has " +
                         std::to_string(utf8_length(facility)));
+    for (char c : facility) {
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+            return fail(e, "E_FACILITY", X1::MA_CSKCB,
+                        "MA_CSKCB " + show(facility) + " must be 5 letters or digits (A-Z, a-z, 0-9)");
+    }
 
     // 5. Timestamps and dates.
     const std::string_view vao = f[X1::NGAY_VAO].text;

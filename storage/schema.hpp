@@ -128,11 +128,9 @@ inline std::string_view as_view(const std::array<char, PersonKey::kSize>& b) { r
 
 // ---- EpisodeKey: MA_CSKCB (exactly 5 characters) followed by MA_LK ----
 
-inline std::string episode_key(std::string_view facility, std::string_view ma_lk) {
-    std::string k;
-    k.reserve(facility.size() + ma_lk.size());
-    k.append(facility).append(ma_lk);
-    return k;
+// Writes the key into `out` (reusing its storage).
+inline void episode_key(std::string_view facility, std::string_view ma_lk, std::string& out) {
+    out.assign(facility).append(ma_lk);
 }
 inline constexpr std::size_t kFacilityLength = 5;
 

@@ -660,6 +660,8 @@ TEST(Xml1, Lengths) {
 TEST(Xml1, Facility) {
     EXPECT_REJECTED(with_xml1_str("MA_CSKCB", "0100"), "E_FACILITY", "XML1.MA_CSKCB");
     EXPECT_REJECTED(with_xml1_str("MA_CSKCB", "010011"), "E_FACILITY", "XML1.MA_CSKCB");
+    EXPECT_REJECTED(with_xml1_str("MA_CSKCB", "0100Đ"), "E_FACILITY", "XML1.MA_CSKCB");  // 5 characters, 6 bytes
+    EXPECT_REJECTED(with_xml1_str("MA_CSKCB", "01 01"), "E_FACILITY", "XML1.MA_CSKCB");
     const ParsedRecord r = EXPECT_ACCEPTED(with_xml1_str("MA_CSKCB", "99001"));
     EXPECT_EQ(r.facility, "99001");
     EXPECT_EQ(warning_codes(r), Strings{"W_PROVINCE@XML1.MA_CSKCB"});
