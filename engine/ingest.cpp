@@ -51,7 +51,9 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         }
         const ParsedRecord& rec = p.record;
         schema::episode_key(rec.facility, rec.ma_lk, key);
-        auto head = store.episode(key);
+        // A new key gets its head at once (it will point at the entry appended
+        // below); an existing one is left as it is and read back.
+        auto head = store.insert_episode(key, {store.next_seq(), 1, rec.hash});
         if (head && head->hash == rec.hash) {
             // Same content as the current version: nothing new is written.
             r.status = Status::duplicate;
@@ -77,7 +79,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         e.payload = p.payload;
         uint64_t seq = store.append(e);
 
-        store.set_episode(key, {seq, e.version, rec.hash});
+        if (head) store.set_episode(key, {seq, e.version, rec.hash});
         // The person index lists current versions only: the superseded one leaves it.
         if (head) {
             if (auto previous = store.entry(head->current_seq); previous && previous->filed_under) {

@@ -109,6 +109,18 @@ void Dbi::put(const Txn& txn, std::string_view key, std::string_view value, unsi
     check("mdb_put", name_, mdb_put(txn.get(), dbi_, &k, &v, flags));
 }
 
+bool Dbi::insert(const Txn& txn, std::string_view key, std::string_view value, std::string_view& existing) const {
+    MDB_val k = to_val(key);
+    MDB_val v = to_val(value);
+    int rc = mdb_put(txn.get(), dbi_, &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST) {
+        existing = to_view(v);
+        return false;
+    }
+    check("mdb_put", name_, rc);
+    return true;
+}
+
 char* Dbi::reserve(const Txn& txn, std::string_view key, std::size_t size, unsigned flags) const {
     MDB_val k = to_val(key);
     MDB_val v{size, nullptr};

@@ -120,6 +120,9 @@ public:
 
     bool get(const Txn& txn, std::string_view key, std::string_view& value) const;
     void put(const Txn& txn, std::string_view key, std::string_view value, unsigned flags = 0) const;
+    // Stores the pair unless `key` exists (MDB_NOOVERWRITE): then returns false
+    // and points `existing` at the stored value. One descent either way.
+    bool insert(const Txn& txn, std::string_view key, std::string_view value, std::string_view& existing) const;
     // Reserves `size` bytes for the value and returns where to write them.
     char* reserve(const Txn& txn, std::string_view key, std::size_t size, unsigned flags = 0) const;
     std::size_t entries(const Txn& txn) const;

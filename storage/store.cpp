@@ -78,6 +78,15 @@ void StoreWriter::set_episode(std::string_view episode_key, const schema::Episod
     t_.episodes.put(txn_, episode_key, {v.data(), v.size()});
 }
 
+std::optional<schema::EpisodeHead> StoreWriter::insert_episode(std::string_view episode_key,
+                                                               const schema::EpisodeHead& head) {
+    auto v = head.bytes();
+    std::string_view existing;
+    if (t_.episodes.insert(txn_, episode_key, {v.data(), v.size()}, existing)) return std::nullopt;
+    if (existing.size() != schema::EpisodeHead::kSize) throw std::runtime_error("episodes: value of unexpected size");
+    return schema::EpisodeHead::from_bytes(existing);
+}
+
 void StoreWriter::file(PersonKey key, uint64_t seq) {
     auto k = key.bytes();
     t_.person_log.put(txn_, schema::as_view(k), {reinterpret_cast<const char*>(&seq), sizeof seq});

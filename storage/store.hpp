@@ -60,6 +60,9 @@ public:
     uint64_t append(const schema::LogEntry& entry);
     uint64_t next_seq() const { return next_seq_; }
     void set_episode(std::string_view episode_key, const schema::EpisodeHead& head);
+    // Stores `head` for a new episode key and returns nullopt; for a key that
+    // exists, changes nothing and returns its current head.
+    std::optional<schema::EpisodeHead> insert_episode(std::string_view episode_key, const schema::EpisodeHead& head);
     void file(schema::PersonKey key, uint64_t seq);
     void unfile(schema::PersonKey key, uint64_t seq);  // when a newer version supersedes `seq`
     void link(schema::PersonKey alias, schema::PersonKey owner);
