@@ -26,9 +26,9 @@ bool BookReader::read(std::string_view id, Book& out, bool with_history) {
     if (!key) return false;
     store_.read(txn_, [&](const StoreReader& r) {
         out.root = root_of(r, key);
-        book_keys(r, out.root, out.identifiers);
+        book_keys(r, out.root, out.filed_under);
         seqs_.clear();
-        for (PersonKey k : out.identifiers) r.filed(k, seqs_);
+        for (PersonKey k : out.filed_under) r.filed(k, seqs_);
         std::sort(seqs_.begin(), seqs_.end());  // log order: neighbouring entries share pages
         // Order by visit (newest first) on the entry headers, before any payload is decoded.
         entries_.clear();
@@ -108,13 +108,13 @@ std::string book_json(const Book& book) {
     append_canonical_string(out, type_name(book.root.type));
     out += ",\"value\":";
     append_canonical_string(out, book.root.text());
-    out += "},\"identifiers\":[";
-    for (std::size_t i = 0; i < book.identifiers.size(); ++i) {
+    out += "},\"filed_under\":[";
+    for (std::size_t i = 0; i < book.filed_under.size(); ++i) {
         if (i) out += ',';
         out += "{\"type\":";
-        append_canonical_string(out, type_name(book.identifiers[i].type));
+        append_canonical_string(out, type_name(book.filed_under[i].type));
         out += ",\"value\":";
-        append_canonical_string(out, book.identifiers[i].text());
+        append_canonical_string(out, book.filed_under[i].text());
         out += '}';
     }
     out += "]},\"episodes\":[";

@@ -33,7 +33,7 @@ struct BookEpisode {
 
 struct Book {
     schema::PersonKey root;                     // the identifier that owns the book
-    std::vector<schema::PersonKey> identifiers; // every identifier linked into it
+    std::vector<schema::PersonKey> filed_under; // the owner and the linked identifiers that hold its records
     std::vector<BookEpisode> episodes;          // current versions, newest visit first
 };
 

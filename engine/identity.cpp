@@ -49,9 +49,16 @@ void resolve_identity(const StoreReader& store, const PersonIds& ids, Filing& ou
     PersonKey old_root = old_id ? root_of(store, old_id) : PersonKey{};
     if (old_id) consider(old_root);
 
-    out.filed_under = citizen ? citizen : n_cards ? cards[0] : old_id ? old_id : passport;
-    // A conflict is stored and flagged, never merged: it links nothing.
-    if (out.conflict) return;
+    // A conflict is stored and flagged, filed under its first identifier, and
+    // never merged: it links nothing.
+    if (out.conflict) {
+        out.filed_under = citizen ? citizen : n_cards ? cards[0] : old_id ? old_id : passport;
+        return;
+    }
+    // Otherwise filed under the root its identifiers lead to: the citizen when
+    // known, else the first card's code, else where the old ID leads, else the
+    // passport. (Without a citizen, a card's root is the card itself.)
+    out.filed_under = person ? person : n_cards ? card_roots[0] : old_id ? old_root : passport;
 
     for (std::size_t i = 0; i < n_cards; ++i) {
         if (person && card_roots[i] == cards[i]) out.links.emplace_back(cards[i], person);

@@ -22,7 +22,8 @@ schema::PersonKey root_of(const StoreReader& store, schema::PersonKey key);
 // Decides filing and links for a record that is about to be stored.
 void resolve_identity(const StoreReader& store, const PersonIds& ids, Filing& out);
 
-// Every identifier whose records belong to the book rooted at `root` (root included).
+// Every identifier holding records of the book rooted at `root` (root included):
+// the root and the aliases that were roots with records of their own when linked.
 void book_keys(const StoreReader& store, schema::PersonKey root, std::vector<schema::PersonKey>& out);
 
 // The identifier a lookup names: a 12-digit citizen ID, a 15-character card

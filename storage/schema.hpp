@@ -8,9 +8,11 @@
 //                                                   + warnings + payload (canonical JSON, maybe zstd)
 //   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (28 bytes): current version
 //   person_log  PersonKey (9)                       dup u64 sequence (INTEGERDUP): the current version
-//                                                   of each episode filed there (a new version replaces it)
+//                                                   of each episode filed there (a new version replaces it);
+//                                                   a record is filed under the root its identifiers lead to
 //   links       PersonKey alias (9)                 PersonKey owner (9): S→C, O→C or O→S
-//   members     PersonKey owner (9)                 dup PersonKey alias (9): reverse of links
+//   members     PersonKey owner (9)                 dup PersonKey alias (9): the aliases that held
+//                                                   records of their own when they were linked
 //
 // Integers in values are little-endian (the only byte order ehb runs on);
 // PersonKey values are big-endian so that keys sort by type, then number.

@@ -104,7 +104,13 @@ void StoreWriter::link(PersonKey alias, PersonKey owner) {
     auto a = alias.bytes();
     auto o = owner.bytes();
     t_.links.put(txn_, schema::as_view(a), schema::as_view(o));
-    t_.members.put(txn_, schema::as_view(o), schema::as_view(a));
+    // Records are filed under roots only, so an alias needs a way back from its
+    // owner only when it was a root with records of its own. (Only a code that
+    // holds records ever gets an alias, so its own aliases stay reachable.)
+    std::string_view any;
+    if (t_.person_log.get(txn_, schema::as_view(a), any)) {
+        t_.members.put(txn_, schema::as_view(o), schema::as_view(a));
+    }
 }
 
 // ---- Store ----

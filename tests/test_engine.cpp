@@ -212,6 +212,8 @@ TEST_F(EngineTest, CardOnlyEpisodesJoinTheCitizensBookOnceLinked) {
     Book b = book("001090012345");
     EXPECT_EQ(ma_lks(b), (std::vector<std::string>{"LK0001", "EARLY"}));
     EXPECT_EQ(b.root, schema::PersonKey::citizen("001090012345"));
+    EXPECT_EQ(b.filed_under, (std::vector<schema::PersonKey>{schema::PersonKey::citizen("001090012345"),
+                                                             schema::PersonKey::social_insurance("0123456789")}));
     // Any identifier now leads to the same book; the log was not rewritten.
     EXPECT_EQ(ma_lks(book("0123456789")), ma_lks(b));
     EXPECT_EQ(ma_lks(book("HT3790123456789")), ma_lks(b));  // another card with the same code
@@ -309,7 +311,8 @@ TEST_F(EngineTest, BookJsonCarriesTheRecordAndItsMetadata) {
     push1(Doc{}.json());
     std::string json = book_json(book("001090012345"));
     EXPECT_NE(json.find("\"owner\":{\"type\":\"citizen_id\",\"value\":\"001090012345\"}"), std::string::npos) << json;
-    EXPECT_NE(json.find("{\"type\":\"social_insurance_code\",\"value\":\"0123456789\"}"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"filed_under\":[{\"type\":\"citizen_id\",\"value\":\"001090012345\"}]"), std::string::npos)
+        << json;
     EXPECT_NE(json.find("\"ma_lk\":\"LK0001\""), std::string::npos);
     EXPECT_NE(json.find("\"record\":{\"XML1\":{"), std::string::npos);
 }

@@ -133,8 +133,9 @@ TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
             EXPECT_EQ(w.append(sample_entry("01001B", "two")), 2u);
             w.set_episode("01001A", {1, 1, {7, 8}});
             w.file(PersonKey::citizen("001090012345"), 1);
-            w.file(PersonKey::citizen("001090012345"), 2);
+            w.file(PersonKey::social_insurance("0123456789"), 2);  // a card-only record
             w.link(PersonKey::social_insurance("0123456789"), PersonKey::citizen("001090012345"));
+            w.link(PersonKey::old_id("012345678"), PersonKey::citizen("001090012345"));  // holds nothing
         });
         store.write([](StoreWriter& w) { EXPECT_EQ(w.append(sample_entry("01001C", "three")), 3u); });
     }
@@ -149,8 +150,10 @@ TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
         EXPECT_EQ(head->hash, (Hash128{7, 8}));
         std::vector<uint64_t> seqs;
         r.filed(PersonKey::citizen("001090012345"), seqs);
-        EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2}));
+        EXPECT_EQ(seqs, (std::vector<uint64_t>{1}));
         EXPECT_EQ(r.owner_of(PersonKey::social_insurance("0123456789")), PersonKey::citizen("001090012345"));
+        EXPECT_EQ(r.owner_of(PersonKey::old_id("012345678")), PersonKey::citizen("001090012345"));
+        // Only the alias that holds records is listed under its owner.
         std::vector<PersonKey> members;
         r.members(PersonKey::citizen("001090012345"), members);
         EXPECT_EQ(members, (std::vector<PersonKey>{PersonKey::social_insurance("0123456789")}));
