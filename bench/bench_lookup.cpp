@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <random>
 
 #include "bench/common.hpp"
@@ -92,8 +93,7 @@ void BM_BookLookup(benchmark::State& state) {
     ehb::BookReader reader(*f.store);
     ehb::Book book;
     std::vector<double> us;
-    std::vector<double> sizes;
-    uint64_t episodes = 0;
+    std::vector<std::size_t> sizes;  // episodes in each book read
     std::size_t i = 0;
     // Page faults that had to read the disk: pages the kernel evicted despite the
     // warm-up (this VM's DAMON reclaim pages out file pages idle for a while).
@@ -103,20 +103,31 @@ void BM_BookLookup(benchmark::State& state) {
         auto t0 = Clock::now();
         reader.read(f.ids[i], book);
         us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
-        episodes += book.episodes.size();
-        sizes.push_back(double(book.episodes.size()));
+        sizes.push_back(book.episodes.size());
         if (++i == f.ids.size()) i = 0;
     }
     getrusage(RUSAGE_SELF, &after);
     state.counters["major_faults_per_1k"] = 1000.0 * double(after.ru_majflt - before.ru_majflt) / double(state.iterations());
-    std::sort(us.begin(), us.end());
-    auto pct = [&](double p) { return us[std::min(us.size() - 1, std::size_t(p * double(us.size())))]; };
-    state.counters["p50_us"] = pct(0.50);
-    state.counters["p99_us"] = pct(0.99);
-    state.counters["p999_us"] = pct(0.999);
-    state.counters["episodes_per_book"] = double(episodes) / double(state.iterations());
-    std::sort(sizes.begin(), sizes.end());
-    state.counters["book_p99_episodes"] = sizes[std::min(sizes.size() - 1, std::size_t(0.99 * double(sizes.size())))];
+    auto pct = [](std::vector<double> v, double p) {
+        if (v.empty()) return 0.0;
+        std::size_t k = std::min(v.size() - 1, std::size_t(p * double(v.size())));
+        std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
+        return v[k];
+    };
+    state.counters["p50_us"] = pct(us, 0.50);
+    state.counters["p99_us"] = pct(us, 0.99);
+    state.counters["p999_us"] = pct(us, 0.999);
+    // Latency grows with the book: the median for books of 1, 10 and 20 episodes.
+    for (std::size_t n : {1, 10, 20}) {
+        std::vector<double> of_size;
+        for (std::size_t j = 0; j < us.size(); ++j) {
+            if (sizes[j] == n) of_size.push_back(us[j]);
+        }
+        state.counters["p50_us_" + std::to_string(n) + "ep"] = pct(of_size, 0.50);
+    }
+    std::vector<double> episodes(sizes.begin(), sizes.end());
+    state.counters["episodes_per_book"] = std::accumulate(episodes.begin(), episodes.end(), 0.0) / double(episodes.size());
+    state.counters["book_p99_episodes"] = pct(episodes, 0.99);
     state.SetItemsProcessed(int64_t(state.iterations()));
 }
 BENCHMARK(BM_BookLookup)->UseRealTime()->Unit(benchmark::kMicrosecond);
