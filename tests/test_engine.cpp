@@ -181,6 +181,42 @@ TEST_F(EngineTest, EveryKindOfBadInputIsRejectedAloneInItsBatch) {
     EXPECT_EQ(got, (std::vector<std::string>{"G1", "G2", "G3"}));
 }
 
+// A batch that fills the map is applied again, from scratch, in a larger map:
+// every status and every book is as if the map had been large from the start.
+TEST(EngineMapGrowth, BatchesThatFillTheMapAreAppliedOnceAndWhole) {
+    test::TempDir dir;
+    StoreOptions small;
+    small.initial_map_size = 1 << 20;
+    Store store(dir.path(), small);
+    Engine engine(store);
+    std::vector<std::string> docs;
+    for (int i = 0; i < 3000; ++i) {
+        Doc d;
+        d.ma_lk = std::to_string(500000 + i % 2500);  // the last 500 repeat earlier keys
+        if (i >= 2500) d.icd = "I10";                   // with new content: new versions
+        std::string note(1, '"');
+        note.append(std::size_t(400 + i % 300), 'x').push_back('"');
+        d.extra = {{"GHI_CHU", note}};
+        docs.push_back(d.json());
+    }
+    std::size_t accepted = 0, new_versions = 0;
+    for (std::size_t at = 0; at < docs.size(); at += 500) {
+        std::vector<std::string_view> views(docs.begin() + std::ptrdiff_t(at), docs.begin() + std::ptrdiff_t(at + 500));
+        for (const RecordResult& r : engine.ingest(views, "test")) {
+            accepted += r.status == Status::accepted;
+            new_versions += r.status == Status::new_version;
+        }
+    }
+    EXPECT_GT(store.map_growths(), 0u);
+    EXPECT_EQ(accepted, 2500u);
+    EXPECT_EQ(new_versions, 500u);
+    EXPECT_EQ(store.read([](const StoreReader& r) { return r.last_seq(); }), 3000u);
+    BookReader reader(store);
+    Book book;
+    ASSERT_TRUE(reader.read("001090012345", book));
+    EXPECT_EQ(book.episodes.size(), 2500u);
+}
+
 TEST_F(EngineTest, LaterRecordsOfABatchSeeEarlierOnes) {
     Doc a;
     Doc a2 = a;
