@@ -47,6 +47,19 @@ void Generator::Impl::serialize(const Plan& p, W& w) const {
     const int episode_year = civil_from_days(p.day).y;
     const int64_t the_tu = std::max(days_from_civil(episode_year, 1, 1), cd.bday);
     const int64_t the_den = days_from_civil(episode_year, 12, 31);
+    // XML13 and XML14 copy these XML1 fields, in this order.
+    auto copied_card_and_stay = [&] {
+        w.lit("\"" FS("MA_THE_BHYT"));
+        write_card(w, cd);
+        w.lit("\"" FS("GT_THE_DEN"));
+        w.date(the_den);
+        w.lit("\"" FS("NGAY_VAO"));
+        w.ts(p.vao);
+        w.lit("\"" FS("NGAY_VAO_NOI_TRU"));
+        if (p.vao_nt >= 0) w.ts(p.vao_nt);
+        w.lit("\"" FS("NGAY_RA"));
+        w.ts(p.ra);
+    };
 
     // ------------------------------------------------------------ XML1
     w.lit("{\"XML1\":{\"MA_LK\":\"");
@@ -347,16 +360,7 @@ void Generator::Impl::serialize(const Plan& p, W& w) const {
         write_job(w, a);
         w.lit("\"" FS("DIA_CHI"));
         write_address(w, a);
-        w.lit("\"" FS("MA_THE_BHYT"));
-        write_card(w, cd);
-        w.lit("\"" FS("GT_THE_DEN"));
-        w.date(the_den);
-        w.lit("\"" FS("NGAY_VAO"));
-        w.ts(p.vao);
-        w.lit("\"" FS("NGAY_VAO_NOI_TRU"));
-        if (p.vao_nt >= 0) w.ts(p.vao_nt);
-        w.lit("\"" FS("NGAY_RA"));
-        w.ts(p.ra);
+        copied_card_and_stay();
         w.lit("\"" FS("DAU_HIEU_LS"));
         w.str(T::kSigns[p.signs]);
         w.lit("\"" FS("CHAN_DOAN_RV"));
@@ -435,16 +439,7 @@ void Generator::Impl::serialize(const Plan& p, W& w) const {
         w.u(a.sex);
         w.lit(FS("DIA_CHI"));
         write_address(w, a);
-        w.lit("\"" FS("MA_THE_BHYT"));
-        write_card(w, cd);
-        w.lit("\"" FS("GT_THE_DEN"));
-        w.date(the_den);
-        w.lit("\"" FS("NGAY_VAO"));
-        w.ts(p.vao);
-        w.lit("\"" FS("NGAY_VAO_NOI_TRU"));
-        if (p.vao_nt >= 0) w.ts(p.vao_nt);
-        w.lit("\"" FS("NGAY_RA"));
-        w.ts(p.ra);
+        copied_card_and_stay();
         w.lit("\"" FS("NGAY_HEN_KL"));
         w.ts(p.hen);
         w.lit("\"" FS("CHAN_DOAN_RV"));
