@@ -417,8 +417,10 @@ TEST(Dictionary, StoreTrainsOneFromItsFirstRecordsAndKeepsIt) {
         Engine engine(store);
         EXPECT_FALSE(store.dictionaries().latest());
         std::size_t at = 0;
-        // Commit batches until the background training has finished and been stored.
-        for (int round = 0; !store.dictionaries().latest() && round < 2000; ++round) {
+        // Commit every document, then keep committing (duplicates) until the background
+        // training has finished and been stored; training may finish before the last batch.
+        for (int round = 0; (at < docs.size() || !store.dictionaries().latest()) && round < 2000;
+             ++round) {
             std::size_t n = at < docs.size() ? 100 : 1;
             std::vector<std::string_view> views;
             for (std::size_t i = 0; i < n; ++i) views.push_back(docs[(at + i) % docs.size()]);
