@@ -13,6 +13,10 @@
 //   links       PersonKey alias (9)                 PersonKey owner (9): S→C, O→C or O→S
 //   members     PersonKey owner (9)                 dup PersonKey alias (9): the aliases that held
 //                                                   records of their own when they were linked
+//   principals  name (UTF-8, 1..64 bytes)           PrincipalRecord (75 bytes): role, facility, salted
+//                                                   SHA-256 of the credential, created/revoked times
+//   batches     BatchKey: u8 name length + principal  the stored answer to a pushed batch: Hash128 of
+//               + u32 stream + u64 batch_seq (BE)   its documents + the encoded results (engine/batch_ledger.hpp)
 //
 // Integers in values are little-endian (the only byte order ehb runs on);
 // PersonKey values are big-endian so that keys sort by type, then number.
@@ -35,7 +39,7 @@ static_assert(std::endian::native == std::endian::little, "ehb stores little-end
 namespace ehb::schema {
 
 // Bump on any change of a layout below; a data directory of another version is refused.
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;  // 2: principals and batches
 
 struct Table {
     const char* name;
@@ -48,7 +52,9 @@ inline constexpr Table kEpisodes{"episodes", MDB_CREATE};
 inline constexpr Table kPersonLog{"person_log", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP};
 inline constexpr Table kLinks{"links", MDB_CREATE};
 inline constexpr Table kMembers{"members", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED};
-inline constexpr std::array kTables{kMeta, kLog, kEpisodes, kPersonLog, kLinks, kMembers};
+inline constexpr Table kPrincipals{"principals", MDB_CREATE};
+inline constexpr Table kBatches{"batches", MDB_CREATE};
+inline constexpr std::array kTables{kMeta, kLog, kEpisodes, kPersonLog, kLinks, kMembers, kPrincipals, kBatches};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;
@@ -135,6 +141,20 @@ inline void episode_key(std::string_view facility, std::string_view ma_lk, std::
     out.assign(facility).append(ma_lk);
 }
 inline constexpr std::size_t kFacilityLength = 5;
+
+// ---- BatchKey: a sender's stream (principal + stream number) and a batch of it ----
+
+// Keys sort by principal, then stream, then batch number (big-endian), so the
+// batches of one stream are adjacent and in order.
+inline void batch_key(std::string_view principal, uint32_t stream, uint64_t batch_seq, std::string& out) {
+    out.clear();
+    out.push_back(static_cast<char>(principal.size()));
+    out.append(principal);
+    uint32_t s = __builtin_bswap32(stream);
+    uint64_t b = __builtin_bswap64(batch_seq);
+    out.append(reinterpret_cast<const char*>(&s), 4).append(reinterpret_cast<const char*>(&b), 8);
+}
+inline constexpr std::size_t kMaxPrincipalName = 64;
 
 // ---- EpisodeHead: the current version of an episode ----
 

@@ -162,6 +162,8 @@ void Store::init_schema() {
     tables_.person_log = lmdb::Dbi::open(txn, schema::kPersonLog.name, schema::kPersonLog.flags);
     tables_.links = lmdb::Dbi::open(txn, schema::kLinks.name, schema::kLinks.flags);
     tables_.members = lmdb::Dbi::open(txn, schema::kMembers.name, schema::kMembers.flags);
+    tables_.principals = lmdb::Dbi::open(txn, schema::kPrincipals.name, schema::kPrincipals.flags);
+    tables_.batches = lmdb::Dbi::open(txn, schema::kBatches.name, schema::kBatches.flags);
     txn.commit();
     load_dictionaries();
 }

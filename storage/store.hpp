@@ -27,7 +27,7 @@ struct StoreOptions {
 };
 
 struct Tables {
-    lmdb::Dbi meta, log, episodes, person_log, links, members;
+    lmdb::Dbi meta, log, episodes, person_log, links, members, principals, batches;
 };
 
 // Typed reads inside one transaction (read-only or the writer's own).

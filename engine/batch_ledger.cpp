@@ -1,0 +1,1 @@
+#include "engine/batch_ledger.hpp"

@@ -1,0 +1,149 @@
+// The push protocol's bytes (docs/protocol.md): frame headers and the payload
+// of every frame type. Pure functions over buffers, shared by ehbd and the
+// clients; no I/O here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/ingest.hpp"
+#include "engine/principals.hpp"
+
+namespace ehb::wire {
+
+inline constexpr uint8_t kMagic[4] = {0x45, 0x48, 0x42, 0x50};  // "EHBP"
+inline constexpr uint8_t kFrameVersion = 1;
+inline constexpr uint16_t kProtocolVersion = 1;
+inline constexpr std::size_t kHeaderSize = 24;
+inline constexpr uint32_t kMaxFrame = 16u << 20;
+
+enum class Type : uint8_t {
+    hello = 0x01,
+    hello_ok = 0x02,
+    auth = 0x03,
+    auth_ok = 0x04,
+    push = 0x10,
+    push_result = 0x11,
+    get_book = 0x20,
+    book = 0x21,
+    ping = 0x30,
+    pong = 0x31,
+    bye = 0x40,
+    error = 0x7F,
+};
+
+enum class ErrorCode : uint16_t {
+    bad_frame = 1,
+    bad_checksum = 2,
+    too_large = 3,
+    unknown_type = 4,
+    bad_payload = 5,
+    not_authenticated = 6,
+    auth_failed = 7,
+    forbidden = 8,
+    version = 9,
+    batch_order = 10,
+    batch_mismatch = 11,
+    bad_id = 12,
+    timeout = 13,
+    busy = 14,
+    shutting_down = 15,
+    internal = 16,
+    protocol = 17,
+};
+std::string_view error_name(ErrorCode code);
+bool is_fatal(ErrorCode code);
+
+using ehb::Role;  // its numbers are the protocol's (AUTH_OK)
+
+struct Header {
+    uint8_t version = kFrameVersion;
+    uint8_t type = 0;  // a Type, or an unknown value as received
+    uint16_t flags = 0;
+    uint32_t request_id = 0;
+    uint32_t length = 0;
+    uint64_t checksum = 0;
+};
+
+// The header of `payload`, with its length and checksum filled in.
+Header header_for(Type type, uint32_t request_id, std::string_view payload);
+void encode_header(const Header& h, uint8_t out[kHeaderSize]);
+// False when the magic is wrong (the stream cannot be followed).
+bool decode_header(const uint8_t in[kHeaderSize], Header& h);
+uint64_t checksum(std::string_view payload);
+
+// Appends a whole frame (header + payload) to `out`.
+void append_frame(std::string& out, Type type, uint32_t request_id, std::string_view payload);
+
+struct Hello {
+    uint16_t min_version = kProtocolVersion;
+    uint16_t max_version = kProtocolVersion;
+    std::string client_name;
+};
+struct HelloOk {
+    uint16_t version = kProtocolVersion;
+    uint32_t max_frame = kMaxFrame;
+    uint32_t max_records = 10000;
+    uint16_t max_in_flight = 8;
+    std::string server_name;
+};
+struct Auth {
+    std::string principal;
+    std::string credential;
+};
+struct AuthOk {
+    Role role = Role::reader;
+    std::string facility;
+};
+// A PUSH's documents are views into the payload it was decoded from.
+struct Push {
+    uint32_t stream = 0;
+    uint64_t batch_seq = 0;
+    uint8_t format = 1;  // 1: JSON episode documents
+    std::vector<std::string_view> documents;
+};
+struct PushResult {
+    uint32_t stream = 0;
+    uint64_t batch_seq = 0;
+    bool replayed = false;
+    std::vector<RecordResult> results;
+};
+struct GetBook {
+    bool history = false;
+    std::string id;
+};
+struct Error {
+    ErrorCode code = ErrorCode::internal;
+    std::string message;
+};
+
+// Payload encoders append to `out`.
+void encode(std::string& out, const Hello& m);
+void encode(std::string& out, const HelloOk& m);
+void encode(std::string& out, const Auth& m);
+void encode(std::string& out, const AuthOk& m);
+void encode(std::string& out, const Push& m);
+void encode(std::string& out, const PushResult& m);
+void encode(std::string& out, const GetBook& m);
+void encode(std::string& out, const Error& m);
+
+// Payload decoders: false when the payload does not have the type's layout
+// (short, trailing bytes, a count out of range).
+bool decode(std::string_view in, Hello& m);
+bool decode(std::string_view in, HelloOk& m);
+bool decode(std::string_view in, Auth& m);
+bool decode(std::string_view in, AuthOk& m);
+bool decode(std::string_view in, Push& m);
+bool decode(std::string_view in, PushResult& m);
+bool decode(std::string_view in, GetBook& m);
+bool decode(std::string_view in, Error& m);
+
+// The bytes of a PUSH payload after batch_seq (format, count, documents): what
+// a retried batch must repeat exactly.
+std::string_view push_body(std::string_view push_payload);
+
+}  // namespace ehb::wire
