@@ -13,9 +13,10 @@ constexpr std::size_t kChunk = 64;
 struct Pipeline::Job {
     std::string buffer;
     std::vector<std::string_view> documents;
-    std::string principal;
-    Done done;
+    BatchSource source;
+    Answer answer;
     std::vector<Prepared> prepared;
+    BatchVerdict verdict = BatchVerdict::fresh;
     std::vector<RecordResult> results;
     std::size_t claimed = 0;   // documents handed to workers (under mutex_)
     std::size_t finished = 0;  // documents prepared (under mutex_)
@@ -45,14 +46,21 @@ Pipeline::~Pipeline() {
 }
 
 void Pipeline::submit(std::string buffer, const std::vector<Span>& documents, std::string principal, Done done) {
+    BatchSource source;
+    source.principal = std::move(principal);
+    submit(std::move(buffer), documents, std::move(source), [done = std::move(done)](BatchVerdict, auto results) {
+        if (done) done(results);
+    });
+}
+
+void Pipeline::submit(std::string buffer, const std::vector<Span>& documents, BatchSource source, Answer answer) {
     auto job = std::make_unique<Job>();
     job->buffer = std::move(buffer);
     job->documents.reserve(documents.size());
     for (auto [at, size] : documents) job->documents.push_back(std::string_view(job->buffer).substr(at, size));
-    job->principal = std::move(principal);
-    job->done = std::move(done);
+    job->source = std::move(source);
+    job->answer = std::move(answer);
     job->prepared.resize(job->documents.size());
-    job->results.resize(job->documents.size());
     std::size_t n = job->documents.size();
 
     std::unique_lock lock(mutex_);
@@ -89,11 +97,39 @@ void Pipeline::prepare_loop() {
         work_cv_.wait(lock, [&] { return (job = claim(begin, end)) != nullptr || closing_; });
         if (!job) return;
         lock.unlock();
-        for (std::size_t i = begin; i < end; ++i) preparer.prepare(job->documents[i], job->prepared[i]);
+        for (std::size_t i = begin; i < end; ++i) {
+            Prepared& p = job->prepared[i];
+            preparer.prepare(job->documents[i], p);
+            const std::string& own = job->source.facility;
+            if (p.ok && !own.empty() && p.record.facility != own) {
+                p.ok = false;
+                p.error = {"E_FORBIDDEN", "MA_CSKCB",
+                           "facility " + own + " may push only its own episodes, not " + p.record.facility + "'s"};
+            }
+        }
         lock.lock();
         job->finished += end - begin;
         if (job->ready()) ready_cv_.notify_one();
     }
+}
+
+std::size_t Pipeline::ready_records() const {
+    std::size_t records = 0;
+    for (const auto& job : jobs_) {
+        if (!job->ready()) break;
+        records += job->documents.size();
+    }
+    return records;
+}
+
+void Pipeline::apply(StoreWriter& w, Applier& applier, Job& job, int64_t arrival) {
+    const std::optional<BatchOrigin>& origin = job.source.origin;
+    job.results.clear();  // a commit retried after the map grew starts over
+    job.verdict = origin ? check_batch(w, *origin, job.results) : BatchVerdict::fresh;
+    if (job.verdict != BatchVerdict::fresh) return;
+    job.results.resize(job.documents.size());
+    applier.apply(w, job.prepared, job.source.principal, arrival, job.results);
+    if (origin) record_batch(w, *origin, job.results);
 }
 
 void Pipeline::write_loop() {
@@ -106,6 +142,11 @@ void Pipeline::write_loop() {
             std::unique_lock lock(mutex_);
             ready_cv_.wait(lock, [&] { return (!jobs_.empty() && jobs_.front()->ready()) || (closing_ && jobs_.empty()); });
             if (jobs_.empty()) return;
+            if (options_.commit_delay.count() > 0) {
+                // Flush on size or after the delay, whichever comes first.
+                ready_cv_.wait_for(lock, options_.commit_delay,
+                                   [&] { return closing_ || ready_records() >= options_.max_commit_records; });
+            }
             // Every batch that is ready, in order, up to the commit size.
             commit.clear();
             std::size_t records = 0;
@@ -120,12 +161,12 @@ void Pipeline::write_loop() {
         try {
             int64_t arrival = now_us();
             store_.write([&](StoreWriter& w) {
-                for (Job* job : commit) applier.apply(w, job->prepared, job->principal, arrival, job->results);
+                for (Job* job : commit) apply(w, applier, *job, arrival);
             });
             write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             // Durable: acknowledge, then (once) train the compression dictionary.
             for (Job* job : commit) {
-                if (job->done) job->done(job->results);
+                if (job->answer) job->answer(job->verdict, job->results);
             }
             trainer.after_commit(store_);
         } catch (...) {

@@ -5,6 +5,7 @@
 // A batch's callback runs only after the commit holding it is durable.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -12,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/batch_ledger.hpp"
 #include "engine/ingest.hpp"
 
 namespace ehb {
@@ -27,6 +30,9 @@ struct PipelineOptions {
     unsigned prepare_threads = 0;           // 0: one per core
     std::size_t max_commit_records = 32768; // a commit takes ready batches up to this many records
     std::size_t max_queued_records = 65536; // submit blocks beyond this (back-pressure)
+    // How long the writer waits for more batches when fewer than
+    // max_commit_records are ready (0: commit whatever is ready at once).
+    std::chrono::microseconds commit_delay{0};
     ParseLimits limits;
 };
 
@@ -37,10 +43,20 @@ struct PipelineStats {
     double write_seconds = 0;  // the writer inside transactions (apply + durable commit)
 };
 
+// Who sent a batch, and the checks that follow from it.
+struct BatchSource {
+    std::string principal;
+    std::string facility;               // when set, documents of any other MA_CSKCB are rejected (E_FORBIDDEN)
+    std::optional<BatchOrigin> origin;  // when set, the batch is applied at most once (engine/batch_ledger.hpp)
+};
+
 class Pipeline {
 public:
     // Runs on the writer thread once the batch is durable; results in input order.
     using Done = std::function<void(std::span<const RecordResult>)>;
+    // The same with the batch's verdict: results are the new ones (fresh), the
+    // stored ones (replay), or empty (order, mismatch: nothing was applied).
+    using Answer = std::function<void(BatchVerdict, std::span<const RecordResult>)>;
 
     Pipeline(Store& store, PipelineOptions options = {});
     ~Pipeline();
@@ -51,6 +67,7 @@ public:
     // Blocks while the queue is full. Rethrows a writer failure.
     using Span = std::pair<std::size_t, std::size_t>;
     void submit(std::string buffer, const std::vector<Span>& documents, std::string principal, Done done);
+    void submit(std::string buffer, const std::vector<Span>& documents, BatchSource source, Answer answer);
 
     // Waits until everything submitted is committed and acknowledged, then stops
     // the threads. Rethrows a writer failure. Called by the destructor.
@@ -63,6 +80,8 @@ private:
     void prepare_loop();
     void write_loop();
     Job* claim(std::size_t& begin, std::size_t& end);
+    std::size_t ready_records() const;  // of the ready batches at the front (under mutex_)
+    void apply(StoreWriter& w, Applier& applier, Job& job, int64_t arrival);
 
     Store& store_;
     PipelineOptions options_;
