@@ -26,6 +26,10 @@ struct Principal {
     int64_t revoked_us = 0;  // 0 while valid
 };
 
+// Throws std::invalid_argument unless `name` is 1..64 bytes of [A-Za-z0-9._-]
+// and `facility` is a 5-character alphanumeric MA_CSKCB exactly when `role` is facility.
+void validate_principal(std::string_view name, Role role, std::string_view facility);
+
 // Adds a principal and returns its new credential (shown once; only a salted
 // SHA-256 of it is stored). Throws std::invalid_argument for a bad name,
 // role/facility combination or a name already taken.

@@ -211,4 +211,44 @@ struct LogEntry {
     static std::optional<LogEntry> decode(std::string_view b);
 };
 
+// ---- PrincipalRecord: a principal's role, facility and credential digest (engine/principals.hpp) ----
+
+// layout u8 | role u8 | facility 5 (zeros unless role 1) | salt 16 | SHA-256(salt || credential) 32
+// | created_us i64 | revoked_us i64 (0 while valid)
+struct PrincipalRecord {
+    static constexpr std::size_t kSize = 1 + 1 + kFacilityLength + 16 + 32 + 8 + 8;
+    static constexpr uint8_t kLayout = 1;
+    uint8_t role = 0;  // the numbers of ehb::Role
+    std::array<char, kFacilityLength> facility{};
+    std::array<unsigned char, 16> salt{};
+    std::array<unsigned char, 32> digest{};
+    int64_t created_us = 0;
+    int64_t revoked_us = 0;
+
+    std::array<char, kSize> encode() const {
+        std::array<char, kSize> b{};
+        char* p = store(b.data(), kLayout);
+        p = store(p, role);
+        p = store(p, facility);
+        p = store(p, salt);
+        p = store(p, digest);
+        p = store(p, created_us);
+        store(p, revoked_us);
+        return b;
+    }
+    // nullopt when `b` is not a PrincipalRecord of this layout.
+    static std::optional<PrincipalRecord> decode(std::string_view b) {
+        if (b.size() != kSize || load<uint8_t>(b.data()) != kLayout) return std::nullopt;
+        const char* p = b.data() + 1;
+        PrincipalRecord r;
+        r.role = load<uint8_t>(p);
+        r.facility = load<decltype(facility)>(p + 1);
+        r.salt = load<decltype(salt)>(p + 6);
+        r.digest = load<decltype(digest)>(p + 22);
+        r.created_us = load<int64_t>(p + 54);
+        r.revoked_us = load<int64_t>(p + 62);
+        return r;
+    }
+};
+
 }  // namespace ehb::schema

@@ -1,4 +1,4 @@
-// The ehb command as a real process: gen → import → book, and its errors.
+// The ehb command as a real process: gen → import → book, admin, and their errors.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 #include <sys/wait.h>
@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "tests/docs.hpp"
 #include "tests/tmpdir.hpp"
@@ -110,6 +111,87 @@ TEST(Cli, UsageAndBadInputFailClearly) {
     EXPECT_EQ(empty.exit_code, 0);
     EXPECT_NE(empty.out.find("\"episodes\":[]"), std::string::npos);
     EXPECT_EQ(ehb("gen --citizens x --out " + (dir / "g").string()).exit_code, 2);
+}
+
+bool is_credential_line(const std::string& s) {
+    if (s.size() != 65 || s.back() != '\n') return false;
+    for (std::size_t i = 0; i < 64; ++i) {
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
+    }
+    return true;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+TEST(Cli, AdminAddsListsAndRevokesPrincipals) {
+    test::TempDir dir;
+    std::string admin = "admin --data " + (dir / "data").string() + " principal ";
+    Output fac = ehb(admin + "add bv-01001 --role facility --facility 01001");
+    ASSERT_EQ(fac.exit_code, 0);
+    EXPECT_TRUE(is_credential_line(fac.out)) << fac.out;
+    Output portal = ehb(admin + "add portal --role portal");
+    ASSERT_EQ(portal.exit_code, 0);
+    EXPECT_TRUE(is_credential_line(portal.out)) << portal.out;
+    EXPECT_NE(fac.out, portal.out);
+    EXPECT_EQ(ehb(admin + "add portal --role reader").exit_code, 1);  // names are never reused
+
+    Output list = ehb(admin + "list");
+    ASSERT_EQ(list.exit_code, 0);
+    auto rows = lines(list.out);
+    ASSERT_EQ(rows.size(), 2u);
+    simdjson::dom::parser parser;
+    simdjson::dom::element a = parser.parse(rows[0]);
+    EXPECT_EQ(std::string_view(a["name"]), "bv-01001");
+    EXPECT_EQ(std::string_view(a["role"]), "facility");
+    EXPECT_EQ(std::string_view(a["facility"]), "01001");
+    std::string_view created = a["created"];
+    EXPECT_EQ(created.size(), 27u);  // 2026-01-02T03:04:05.123456Z
+    EXPECT_EQ(created.back(), 'Z');
+    EXPECT_TRUE(a["revoked"].is_null());
+    simdjson::dom::parser parser2;
+    simdjson::dom::element b = parser2.parse(rows[1]);
+    EXPECT_EQ(std::string_view(b["name"]), "portal");
+    EXPECT_EQ(std::string_view(b["role"]), "portal");
+    EXPECT_TRUE(b["facility"].is_null());
+    EXPECT_EQ(list.out.find(fac.out.substr(0, 64)), std::string::npos);
+
+    EXPECT_EQ(ehb(admin + "revoke bv-01001").exit_code, 0);
+    EXPECT_EQ(ehb(admin + "revoke nobody").exit_code, 1);
+    list = ehb(admin + "list");
+    ASSERT_EQ(list.exit_code, 0);
+    rows = lines(list.out);
+    ASSERT_EQ(rows.size(), 2u);
+    simdjson::dom::element revoked = parser.parse(rows[0]);
+    EXPECT_EQ(std::string_view(revoked["revoked"]).back(), 'Z');
+    EXPECT_TRUE(parser2.parse(rows[1])["revoked"].is_null());
+}
+
+TEST(Cli, AdminUsageErrorsExit2) {
+    test::TempDir dir;
+    std::string data = "--data " + (dir / "data").string();
+    EXPECT_EQ(ehb("admin").exit_code, 2);
+    EXPECT_EQ(ehb("admin principal list").exit_code, 2);  // no --data
+    EXPECT_EQ(ehb("admin " + data).exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal frob").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " user list").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal list extra").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal revoke").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal add x").exit_code, 2);  // no --role
+    EXPECT_EQ(ehb("admin " + data + " principal add x --role root").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal add x --role facility").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal add x --role facility --facility 0100").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal add x --role reader --facility 01001").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal add a/b --role reader").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal add x --role reader --bogus").exit_code, 2);
+    EXPECT_EQ(ehb("admin " + data + " principal list --role reader").exit_code, 2);
+    EXPECT_FALSE(std::filesystem::exists(dir / "data"));  // no usage error touched the directory
+    EXPECT_EQ(ehb("admin " + data + " principal list").exit_code, 1);  // not a data directory
 }
 
 }  // namespace

@@ -5,5 +5,6 @@ namespace ehb::cli {
 int cmd_gen(int argc, char** argv);
 int cmd_import(int argc, char** argv);
 int cmd_book(int argc, char** argv);
+int cmd_admin(int argc, char** argv);
 
 }  // namespace ehb::cli

@@ -16,7 +16,9 @@ constexpr const char* kUsage =
     "  book   --data DIR [--history] ID        print the health book of a citizen ID, card number\n"
     "                                          or social-insurance code as JSON\n"
     "  gen    --citizens P --episodes V --seed S --out FILE\n"
-    "                                          write the standard workload and FILE.expected.json\n";
+    "                                          write the standard workload and FILE.expected.json\n"
+    "  admin  --data DIR principal add NAME --role ROLE [--facility CODE] | list | revoke NAME\n"
+    "                                          manage who may connect to ehbd\n";
 
 }  // namespace
 
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
         if (command == "import") return ehb::cli::cmd_import(argc - 1, argv + 1);
         if (command == "book") return ehb::cli::cmd_book(argc - 1, argv + 1);
         if (command == "gen") return ehb::cli::cmd_gen(argc - 1, argv + 1);
+        if (command == "admin") return ehb::cli::cmd_admin(argc - 1, argv + 1);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ehb %s: %s\n", argv[1], e.what());
         return 1;

@@ -1,0 +1,128 @@
+// ehb admin --data DIR principal add NAME --role ROLE [--facility CODE] | list | revoke NAME
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/canonical.hpp"
+#include "engine/principals.hpp"
+#include "tools/ehb/commands.hpp"
+
+namespace ehb::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ehb admin --data DIR principal add NAME --role facility|portal|reader|admin [--facility CODE]\n"
+    "       ehb admin --data DIR principal list\n"
+    "       ehb admin --data DIR principal revoke NAME\n";
+
+int usage(const std::string& why) {
+    std::fprintf(stderr, "ehb admin: %s\n%s", why.c_str(), kUsage);
+    return 2;
+}
+
+// ISO 8601 UTC with microseconds, as `ehb book` prints arrival times.
+void append_time(std::string& out, int64_t us) {
+    std::time_t secs = us / 1'000'000;
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[40];
+    std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(us % 1'000'000));
+    append_canonical_string(out, buf);
+}
+
+std::string principal_json(const Principal& p) {
+    std::string out = "{\"name\":";
+    append_canonical_string(out, p.name);
+    out.append(",\"role\":");
+    append_canonical_string(out, role_name(p.role));
+    out.append(",\"facility\":");
+    if (p.facility.empty()) out.append("null");
+    else append_canonical_string(out, p.facility);
+    out.append(",\"created\":");
+    append_time(out, p.created_us);
+    out.append(",\"revoked\":");
+    if (p.revoked_us == 0) out.append("null");
+    else append_time(out, p.revoked_us);
+    out.append("}\n");
+    return out;
+}
+
+bool is_data_directory(const std::string& data) {
+    if (std::filesystem::exists(std::filesystem::path(data) / "data.mdb")) return true;
+    std::fprintf(stderr, "ehb admin: %s is not an ehb data directory (no data.mdb)\n", data.c_str());
+    return false;
+}
+
+}  // namespace
+
+int cmd_admin(int argc, char** argv) {
+    std::string data;
+    std::optional<std::string> role_arg, facility;
+    std::vector<std::string> words;  // principal ACTION [NAME]
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--data") == 0 && i + 1 < argc) data = argv[++i];
+        else if (std::strcmp(argv[i], "--role") == 0 && i + 1 < argc) role_arg = argv[++i];
+        else if (std::strcmp(argv[i], "--facility") == 0 && i + 1 < argc) facility = argv[++i];
+        else if (argv[i][0] != '-') words.emplace_back(argv[i]);
+        else return usage(std::string("unexpected argument '").append(argv[i]).append("'"));
+    }
+    if (data.empty()) return usage("--data DIR is required");
+    if (words.empty() || words[0] != "principal") return usage("expected 'principal add|list|revoke'");
+    std::string_view action = words.size() > 1 ? std::string_view(words[1]) : std::string_view();
+    std::size_t expected_words = action == "list" ? 2 : 3;
+    if (action != "add" && action != "list" && action != "revoke") {
+        return usage("expected 'principal add|list|revoke'");
+    }
+    if (words.size() != expected_words) {
+        return usage(expected_words == 3 ? "expected one principal NAME" : "list takes no NAME");
+    }
+    if (action != "add" && (role_arg || facility)) return usage("--role and --facility belong to 'principal add'");
+
+    if (action == "add") {
+        if (!role_arg) return usage("--role is required");
+        std::optional<Role> role = parse_role(*role_arg);
+        if (!role) return usage(std::string("unknown role '").append(*role_arg).append("'"));
+        std::string_view code = facility ? std::string_view(*facility) : std::string_view();
+        try {
+            validate_principal(words[2], *role, code);
+        } catch (const std::invalid_argument& e) {
+            return usage(e.what());
+        }
+        Store store(data);
+        std::string credential = add_principal(store, words[2], *role, code);
+        credential.push_back('\n');
+        std::fwrite(credential.data(), 1, credential.size(), stdout);
+        std::fprintf(stderr, "ehb admin: added %s principal '%s'; credential (stdout) shown only this once\n",
+                     std::string(role_name(*role)).c_str(), words[2].c_str());
+        return 0;
+    }
+    if (!is_data_directory(data)) return 1;
+    Store store(data);
+    if (action == "list") {
+        for (const Principal& p : list_principals(store)) {
+            std::string line = principal_json(p);
+            std::fwrite(line.data(), 1, line.size(), stdout);
+        }
+        return 0;
+    }
+    if (!revoke_principal(store, words[2])) {
+        std::fprintf(stderr, "ehb admin: no principal named '%s'\n", words[2].c_str());
+        return 1;
+    }
+    std::fprintf(stderr, "ehb admin: principal '%s' is revoked\n", words[2].c_str());
+    return 0;
+}
+
+}  // namespace ehb::cli
