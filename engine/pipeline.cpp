@@ -170,6 +170,14 @@ void Pipeline::write_loop() {
             }
             trainer.after_commit(store_);
         } catch (...) {
+            if (options_.on_failure) {
+                try {
+                    std::rethrow_exception(std::current_exception());
+                } catch (const std::exception& e) {
+                    options_.on_failure(e);
+                } catch (...) {
+                }
+            }
             std::lock_guard lock(mutex_);
             // Nothing after the failed commit is acknowledged; the jobs stay until
             // close() because workers may still be preparing some of them.

@@ -33,6 +33,9 @@ struct PipelineOptions {
     // How long the writer waits for more batches when fewer than
     // max_commit_records are ready (0: commit whatever is ready at once).
     std::chrono::microseconds commit_delay{0};
+    // Called on the writer thread when a commit fails; the batches of that
+    // commit and after it are never answered (submit and close rethrow).
+    std::function<void(const std::exception&)> on_failure;
     ParseLimits limits;
 };
 

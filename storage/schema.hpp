@@ -13,7 +13,7 @@
 //   links       PersonKey alias (9)                 PersonKey owner (9): S→C, O→C or O→S
 //   members     PersonKey owner (9)                 dup PersonKey alias (9): the aliases that held
 //                                                   records of their own when they were linked
-//   principals  name (UTF-8, 1..64 bytes)           PrincipalRecord (75 bytes): role, facility, salted
+//   principals  name (UTF-8, 1..64 bytes)           PrincipalRecord (71 bytes): role, facility, salted
 //                                                   SHA-256 of the credential, created/revoked times
 //   batches     BatchKey: u8 name length + principal  the stored answer to a pushed batch: Hash128 of
 //               + u32 stream + u64 batch_seq (BE)   its documents + the encoded results (engine/batch_ledger.hpp)

@@ -1,0 +1,42 @@
+// ehbd's configuration: flags, or `key = value` lines of a config file (the
+// same names as the flags without their dashes); flags win over the file.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "net/log.hpp"
+
+namespace ehb::net {
+
+struct ServerConfig {
+    std::filesystem::path data = "data/ehb";
+    std::string listen = "127.0.0.1:7600";
+    std::filesystem::path port_file;  // when set, the bound port is written there once listening (port 0: any)
+    LogLevel log_level = LogLevel::info;
+    // Protocol limits (docs/protocol.md section 9).
+    uint32_t max_frame = 16u << 20;
+    uint32_t max_records = 10000;
+    uint16_t max_in_flight = 8;
+    uint32_t max_connections = 4096;
+    uint32_t max_connections_per_principal = 1024;
+    std::chrono::milliseconds handshake_timeout{10'000};
+    std::chrono::milliseconds frame_timeout{30'000};
+    std::chrono::milliseconds idle_timeout{300'000};
+    // Group commit: flush when this many records are ready, or after the delay.
+    std::size_t commit_records = 32768;
+    std::chrono::microseconds commit_delay{1000};
+    // Bytes of pushed batches held between their receipt and their answer;
+    // beyond it no connection is read (back-pressure).
+    std::size_t memory_budget = std::size_t{256} << 20;
+    unsigned book_threads = 2;
+};
+
+// Parses argv (after the program name). Throws std::invalid_argument with a
+// message naming the flag or the file and line. Returns false for --help.
+bool parse_config(int argc, char** argv, ServerConfig& out);
+extern const char* const kServerUsage;
+
+}  // namespace ehb::net

@@ -1,0 +1,179 @@
+#include "net/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "net/log.hpp"
+#include "net/session.hpp"
+
+namespace ehb::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+tcp::endpoint resolve(asio::io_context& io, const std::string& host_port) {
+    auto colon = host_port.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == host_port.size()) {
+        throw std::invalid_argument("--listen " + host_port + ": expected HOST:PORT");
+    }
+    std::string host = host_port.substr(0, colon), port = host_port.substr(colon + 1);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    boost::system::error_code ec;
+    tcp::resolver resolver(io);
+    auto results = resolver.resolve(host, port, tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || results.empty()) throw std::invalid_argument("--listen " + host_port + ": " + ec.message());
+    return *results.begin();
+}
+
+}  // namespace
+
+Server::Server(const ServerConfig& config)
+    : config_(config),
+      readers_(config.book_threads),
+      budget_(config.memory_budget),
+      acceptor_(io_),
+      signals_(io_, SIGINT, SIGTERM) {
+    set_log_level(config.log_level);
+    try {
+        store_ = std::make_unique<Store>(config.data);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot open the data directory " + config.data.string() + ": " + e.what());
+    }
+    PipelineOptions options;
+    options.max_commit_records = config.commit_records;
+    options.commit_delay = config.commit_delay;
+    options.max_queued_records = SIZE_MAX;  // bounded by the budget instead, without blocking the I/O thread
+    options.on_failure = [this](const std::exception& e) {
+        asio::post(io_, [this, what = std::string(e.what())] { fail(what.c_str()); });
+    };
+    pipeline_ = std::make_unique<Pipeline>(*store_, options);
+    tcp::endpoint endpoint = resolve(io_, config.listen);
+    try {
+        acceptor_.open(endpoint.protocol());
+        acceptor_.set_option(tcp::acceptor::reuse_address(true));
+        acceptor_.bind(endpoint);
+        acceptor_.listen(asio::socket_base::max_listen_connections);
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("cannot listen on " + config.listen + ": " + e.code().message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+}
+
+Server::~Server() = default;
+
+int Server::run() {
+    signals_.async_wait([this](boost::system::error_code ec, int signal) {
+        if (ec) return;
+        log(LogLevel::info, "signal %d: stopping: no new connections, answering what was received", signal);
+        begin_shutdown();
+    });
+    asio::co_spawn(io_, accept_loop(), asio::detached);
+    log(LogLevel::info, "ehbd listening on %s (port %u), data directory %s", config_.listen.c_str(), port_,
+        config_.data.string().c_str());
+    if (!config_.port_file.empty()) write_port_file();
+    io_.run();
+    try {
+        pipeline_->close();
+    } catch (const std::exception& e) {
+        log(LogLevel::error, "the writer failed: %s", e.what());
+        return 1;
+    }
+    PipelineStats stats = pipeline_->stats();
+    log(LogLevel::info, "stopped: %llu records in %llu batches, %llu commits", (unsigned long long)stats.records,
+        (unsigned long long)stats.batches, (unsigned long long)stats.commits);
+    return failed_ ? 1 : 0;
+}
+
+void Server::write_port_file() const {
+    // Written whole, then renamed: a reader never sees half a number.
+    std::filesystem::path tmp = config_.port_file;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp);
+        out << port_ << '\n';
+        if (!out.flush()) throw std::runtime_error("cannot write the port file " + tmp.string());
+    }
+    std::filesystem::rename(tmp, config_.port_file);
+}
+
+void Server::stop() {
+    asio::post(io_, [this] { begin_shutdown(); });
+}
+
+asio::awaitable<void> Server::accept_loop() {
+    while (!stopping_) {
+        boost::system::error_code ec;
+        tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) break;
+        if (ec) {
+            // Out of file descriptors, for example: wait rather than spin.
+            log(LogLevel::warn, "accept: %s", ec.message().c_str());
+            asio::steady_timer pause(io_, std::chrono::milliseconds(100));
+            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
+        auto session = std::make_shared<Session>(*this, std::move(socket));
+        if (sessions_.size() >= config_.max_connections) {
+            session->refuse();
+            continue;
+        }
+        sessions_.emplace(session.get(), session);
+        session->start();
+    }
+}
+
+bool Server::admit_principal(const std::string& name) {
+    uint32_t& n = per_principal_[name];
+    if (n >= config_.max_connections_per_principal) return false;
+    ++n;
+    return true;
+}
+
+void Server::release_principal(const std::string& name) {
+    auto it = per_principal_.find(name);
+    if (it != per_principal_.end() && --it->second == 0) per_principal_.erase(it);
+}
+
+void Server::closed(Session* session) {
+    sessions_.erase(session);
+    maybe_finish();
+}
+
+void Server::begin_shutdown() {
+    if (stopping_) return;
+    stopping_ = true;
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    signals_.cancel(ec);
+    budget_.cancel_all();
+    std::vector<std::shared_ptr<Session>> open;
+    for (auto& [_, s] : sessions_) open.push_back(s);
+    for (auto& s : open) s->drain();
+    maybe_finish();
+}
+
+void Server::maybe_finish() {
+    if (stopping_ && sessions_.empty()) io_.stop();
+}
+
+void Server::fail(const char* what) {
+    log(LogLevel::error, "a commit failed, nothing of it was acknowledged; stopping: %s", what);
+    failed_ = true;
+    // The writer is gone: nobody will answer the requests in flight, so no session can drain.
+    stopping_ = true;
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    io_.stop();
+}
+
+}  // namespace ehb::net

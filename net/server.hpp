@@ -1,0 +1,81 @@
+// ehbd: the async server (docs/protocol.md, docs/architecture.md "Server").
+//
+// One I/O thread runs every connection as a C++20 coroutine and does only
+// framing; documents are parsed by the pipeline's prepare workers, written by
+// its single writer in group commits, and books and credentials are read on a
+// small pool of their own. Answers travel back to the I/O thread as posted
+// completions.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <string>
+
+#include "engine/pipeline.hpp"
+#include "net/budget.hpp"
+#include "net/config.hpp"
+#include "storage/store.hpp"
+
+namespace ehb::net {
+
+class Session;
+
+class Server {
+public:
+    // Opens the store and binds the listening socket; throws with a clear
+    // message when either fails (unwritable directory, busy port).
+    explicit Server(const ServerConfig& config);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Serves until SIGTERM/SIGINT or stop(), then drains: every request
+    // received is answered after its commit, and the store is closed.
+    // Returns the process exit code (0, or 1 after a failed commit).
+    int run();
+    void stop();  // thread-safe
+    uint16_t port() const { return port_; }
+
+    // For sessions (I/O thread only).
+    const ServerConfig& config() const { return config_; }
+    boost::asio::io_context& io() { return io_; }
+    boost::asio::thread_pool& readers() { return readers_; }
+    Store& store() { return *store_; }
+    Pipeline& pipeline() { return *pipeline_; }
+    Budget& budget() { return budget_; }
+    bool stopping() const { return stopping_; }
+    bool admit_principal(const std::string& name);  // false beyond the per-principal limit
+    void release_principal(const std::string& name);
+    void closed(Session* session);
+    void fail(const char* what);  // the writer failed: stop, exit 1
+
+private:
+    boost::asio::awaitable<void> accept_loop();
+    void begin_shutdown();
+    void maybe_finish();
+    void write_port_file() const;
+
+    ServerConfig config_;
+    boost::asio::io_context io_{1};
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<Pipeline> pipeline_;
+    boost::asio::thread_pool readers_;
+    Budget budget_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::signal_set signals_;
+    uint16_t port_ = 0;
+    bool stopping_ = false;
+    std::atomic<bool> failed_{false};
+    std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
+    std::map<std::string, uint32_t> per_principal_;
+};
+
+}  // namespace ehb::net

@@ -1,0 +1,391 @@
+#include "net/session.hpp"
+
+#include <xxhash.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "engine/book.hpp"
+#include "net/log.hpp"
+#include "net/server.hpp"
+
+namespace ehb::net {
+
+namespace asio = boost::asio;
+using asio::use_awaitable;
+using asio::ip::tcp;
+using wire::ErrorCode;
+using wire::Type;
+
+namespace {
+
+// What a PUSH holds while it waits for its commit: its payload, and about as
+// much again for the prepared records (canonical form, compressed copy).
+std::size_t charge_for(const wire::Header& h) {
+    return h.type == uint8_t(Type::push) ? 2 * std::size_t{h.length} + 4096 : h.length;
+}
+
+// A coroutine function rather than a capturing lambda: g++ 12 destroys a
+// coroutine lambda's captures twice when co_spawn moves it.
+asio::awaitable<std::optional<Principal>> check_credentials(const Store& store, wire::Auth auth) {
+    co_return authenticate(store, auth.principal, auth.credential);
+}
+
+}  // namespace
+
+Session::Session(Server& server, tcp::socket socket)
+    : server_(server), socket_(std::move(socket)), deadline_(server.io()), wake_(server.io()) {
+    boost::system::error_code ec;
+    auto remote = socket_.remote_endpoint(ec);
+    peer_ = ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    socket_.set_option(tcp::no_delay(true), ec);
+    deadline_.expires_at(asio::steady_timer::time_point::max());
+}
+
+void Session::start() {
+    reading_ = true;
+    auto self = shared_from_this();
+    asio::co_spawn(server_.io(), [self] { return self->read_loop(); }, asio::detached);
+    asio::co_spawn(server_.io(), [self] { return self->watchdog(); }, asio::detached);
+}
+
+void Session::refuse() {
+    log(LogLevel::warn, "%s: refused: %u connections already open", peer_.c_str(), server_.config().max_connections);
+    error(0, ErrorCode::busy, "the server holds its maximum number of connections; try again later");
+}
+
+void Session::drain() {
+    if (closed_) return;
+    closing_ = true;
+    say_bye_ = true;
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_receive, ec);  // the read loop sees the end of the stream
+    wake_.cancel();
+    maybe_finish();
+}
+
+asio::awaitable<void> Session::read_loop() {
+    const ServerConfig& cfg = server_.config();
+    uint8_t raw[wire::kHeaderSize];
+    auto handshake_end = asio::steady_timer::clock_type::now() + cfg.handshake_timeout;
+    try {
+        while (!closing_) {
+            if (in_flight_ >= cfg.max_in_flight) {
+                disarm();  // the client is waiting for us, not we for it
+                wake_.expires_at(asio::steady_timer::time_point::max());
+                boost::system::error_code ec;
+                co_await wake_.async_wait(asio::redirect_error(use_awaitable, ec));
+                continue;
+            }
+            if (state_ != State::authenticated) {
+                deadline_.expires_at(handshake_end);
+            } else if (in_flight_ == 0) {
+                arm(cfg.idle_timeout);
+            } else {
+                disarm();
+            }
+            co_await asio::async_read(socket_, asio::buffer(raw), use_awaitable);
+            wire::Header h;
+            if (!wire::decode_header(raw, h) || h.version != wire::kFrameVersion) {
+                error(0, ErrorCode::bad_frame, "not an ehb frame (wrong magic or frame version): cannot continue");
+                break;
+            }
+            if (h.length > cfg.max_frame) {
+                error(h.request_id, ErrorCode::too_large,
+                      "payload of " + std::to_string(h.length) + " bytes above max_frame " +
+                          std::to_string(cfg.max_frame));
+                break;
+            }
+            std::size_t charge = charge_for(h);
+            disarm();
+            if (!co_await server_.budget().acquire(charge)) break;
+            arm(cfg.frame_timeout);
+            std::string payload(h.length, '\0');
+            boost::system::error_code ec;
+            co_await asio::async_read(socket_, asio::buffer(payload), asio::redirect_error(use_awaitable, ec));
+            if (ec || wire::checksum(payload) != h.checksum) {
+                server_.budget().release(charge);
+                if (ec) break;
+                error(h.request_id, ErrorCode::bad_checksum, "payload does not match the header's checksum; ignored");
+                continue;
+            }
+            if (h.type == uint8_t(Type::auth)) {
+                server_.budget().release(charge);
+                if (!co_await authenticate(h.request_id, std::move(payload))) break;
+                continue;
+            }
+            dispatch(h, std::move(payload), charge);
+        }
+    } catch (const boost::system::system_error&) {
+        // The end of the stream, a reset or a closed socket: nothing more to read.
+    } catch (const std::exception& e) {
+        log(LogLevel::error, "%s: %s", peer_.c_str(), e.what());
+        error(0, ErrorCode::internal, e.what());
+    }
+    reading_ = false;
+    maybe_finish();
+}
+
+asio::awaitable<void> Session::watchdog() {
+    while (!closed_) {
+        boost::system::error_code ec;
+        co_await deadline_.async_wait(asio::redirect_error(use_awaitable, ec));
+        if (closed_ || deadline_.expiry() > asio::steady_timer::clock_type::now()) continue;  // re-armed
+        log(LogLevel::info, "%s: timed out", peer_.c_str());
+        deadline_.expires_at(asio::steady_timer::time_point::max());
+        error(0, ErrorCode::timeout,
+              state_ == State::authenticated ? "no complete frame in time" : "handshake not completed in time");
+        boost::system::error_code ignored;
+        socket_.shutdown(tcp::socket::shutdown_receive, ignored);
+    }
+}
+
+void Session::arm(std::chrono::milliseconds timeout) { deadline_.expires_after(timeout); }
+void Session::disarm() { deadline_.expires_at(asio::steady_timer::time_point::max()); }
+void Session::wake_reader() { wake_.cancel(); }
+
+asio::awaitable<bool> Session::authenticate(uint32_t request_id, std::string payload) {
+    if (state_ != State::greeted) {
+        error(request_id, ErrorCode::protocol, state_ == State::fresh ? "AUTH before HELLO" : "AUTH sent twice");
+        co_return false;
+    }
+    wire::Auth auth;
+    if (!wire::decode(payload, auth)) {
+        error(request_id, ErrorCode::bad_payload, "AUTH payload is not two strings");
+        co_return true;
+    }
+    Store& store = server_.store();
+    // Credentials are checked on the reader pool: a database read and a SHA-256.
+    std::optional<Principal> found =
+        co_await asio::co_spawn(server_.readers(), check_credentials(store, auth), use_awaitable);
+    if (!found) {
+        log(LogLevel::warn, "%s: authentication failed for principal '%s'", peer_.c_str(), auth.principal.c_str());
+        error(request_id, ErrorCode::auth_failed, "unknown principal, wrong credential or revoked");
+        co_return false;
+    }
+    if (!server_.admit_principal(found->name)) {
+        error(request_id, ErrorCode::busy, "principal " + found->name + " holds its maximum number of connections");
+        co_return false;
+    }
+    principal_ = std::move(found);
+    state_ = State::authenticated;
+    log(LogLevel::debug, "%s: authenticated as %s (%s)", peer_.c_str(), principal_->name.c_str(),
+        std::string(role_name(principal_->role)).c_str());
+    std::string out;
+    wire::encode(out, wire::AuthOk{principal_->role, principal_->facility});
+    send(Type::auth_ok, request_id, out);
+    co_return true;
+}
+
+void Session::dispatch(const wire::Header& h, std::string payload, std::size_t charge) {
+    auto type = static_cast<Type>(h.type);
+    bool authenticated = state_ == State::authenticated;
+    if ((type == Type::push || type == Type::get_book) && !authenticated) {
+        server_.budget().release(charge);
+        error(h.request_id, ErrorCode::not_authenticated, "authenticate first (HELLO, then AUTH)");
+        return;
+    }
+    if (type == Type::push) return push(h.request_id, std::move(payload), charge);
+    server_.budget().release(charge);
+    switch (type) {
+        case Type::get_book: return get_book(h.request_id, std::move(payload));
+        case Type::ping:
+            if (payload.size() > 64) return error(h.request_id, ErrorCode::bad_payload, "PING payload above 64 bytes");
+            return send(Type::pong, h.request_id, payload);
+        case Type::bye:
+            closing_ = true;
+            say_bye_ = true;
+            return;
+        case Type::hello: {
+            if (state_ != State::fresh) return error(h.request_id, ErrorCode::protocol, "HELLO sent twice");
+            wire::Hello hello;
+            if (!wire::decode(payload, hello)) {
+                return error(h.request_id, ErrorCode::bad_payload, "HELLO payload malformed");
+            }
+            if (hello.min_version > wire::kProtocolVersion || hello.max_version < wire::kProtocolVersion) {
+                return error(h.request_id, ErrorCode::version, "this server speaks protocol version 1 only");
+            }
+            const ServerConfig& cfg = server_.config();
+            std::string out;
+            wire::encode(out, wire::HelloOk{wire::kProtocolVersion, cfg.max_frame, cfg.max_records,
+                                            cfg.max_in_flight, "ehbd 0.1"});
+            state_ = State::greeted;
+            return send(Type::hello_ok, h.request_id, out);
+        }
+        default:
+            return error(h.request_id, ErrorCode::unknown_type,
+                         "frame type " + std::to_string(h.type) + " is not a request this server accepts");
+    }
+}
+
+void Session::push(uint32_t request_id, std::string payload, std::size_t charge) {
+    wire::Push m;
+    const char* problem = nullptr;
+    if (!wire::decode(payload, m)) {
+        problem = "PUSH payload malformed";
+    } else if (m.documents.size() > server_.config().max_records) {
+        problem = "PUSH holds more documents than max_records";
+    }
+    if (problem) {
+        server_.budget().release(charge);
+        return error(request_id, ErrorCode::bad_payload, problem);
+    }
+    if (principal_->role == Role::reader) {
+        server_.budget().release(charge);
+        return error(request_id, ErrorCode::forbidden, "a reader may not push");
+    }
+    std::vector<Pipeline::Span> spans;
+    spans.reserve(m.documents.size());
+    for (std::string_view d : m.documents) spans.emplace_back(d.data() - payload.data(), d.size());
+    std::string_view body = wire::push_body(payload);
+    XXH128_hash_t hash = XXH3_128bits(body.data(), body.size());
+    BatchSource source;
+    source.principal = principal_->name;
+    if (principal_->role == Role::facility) source.facility = principal_->facility;
+    source.origin = BatchOrigin{principal_->name, m.stream, m.batch_seq, {hash.low64, hash.high64}};
+    ++in_flight_;
+    auto self = shared_from_this();
+    uint32_t stream = m.stream;
+    uint64_t batch_seq = m.batch_seq;
+    auto done = [self, request_id, stream, batch_seq, charge](BatchVerdict verdict,
+                                                              std::span<const RecordResult> results) {
+        // On the writer thread, right after the commit: encode, then hand over.
+        std::string out, frame;
+        if (verdict == BatchVerdict::fresh || verdict == BatchVerdict::replay) {
+            wire::encode(out, wire::PushResult{stream, batch_seq, verdict == BatchVerdict::replay,
+                                               {results.begin(), results.end()}});
+            wire::append_frame(frame, Type::push_result, request_id, out);
+        } else {
+            bool order = verdict == BatchVerdict::order;
+            wire::encode(out, wire::Error{order ? ErrorCode::batch_order : ErrorCode::batch_mismatch,
+                                          order ? "batch " + std::to_string(batch_seq) +
+                                                      " comes after a later batch of its stream and was never committed"
+                                                : "batch " + std::to_string(batch_seq) +
+                                                      " was committed with other documents"});
+            wire::append_frame(frame, Type::error, request_id, out);
+        }
+        asio::post(self->server_.io(), [self, frame = std::move(frame), charge]() mutable {
+            self->answer(std::move(frame), charge);
+        });
+    };
+    try {
+        server_.pipeline().submit(std::move(payload), spans, std::move(source), std::move(done));
+    } catch (const std::exception& e) {
+        --in_flight_;
+        server_.budget().release(charge);
+        error(request_id, ErrorCode::internal, std::string("cannot write: ") + e.what());
+        server_.fail(e.what());
+    }
+}
+
+void Session::get_book(uint32_t request_id, std::string payload) {
+    wire::GetBook m;
+    if (!wire::decode(payload, m)) return error(request_id, ErrorCode::bad_payload, "GET_BOOK payload malformed");
+    if (principal_->role != Role::reader && principal_->role != Role::admin) {
+        return error(request_id, ErrorCode::forbidden, "only a reader or an admin may read books");
+    }
+    ++in_flight_;
+    auto self = shared_from_this();
+    asio::post(server_.readers(), [self, request_id, m = std::move(m)] {
+        // One reader per pool thread, for as long as the server (and its store) lives.
+        thread_local std::unique_ptr<BookReader> reader;
+        thread_local const Store* reader_store = nullptr;
+        if (!reader || reader_store != &self->server_.store()) {
+            reader = std::make_unique<BookReader>(self->server_.store());
+            reader_store = &self->server_.store();
+        }
+        std::string frame, out;
+        try {
+            Book book;
+            if (reader->read(m.id, book, m.history)) {
+                wire::append_frame(frame, Type::book, request_id, book_json(book));
+            } else {
+                wire::encode(out, wire::Error{ErrorCode::bad_id, "not a citizen ID, card number, social-insurance "
+                                                                 "code or old ID: '" + m.id + "'"});
+                wire::append_frame(frame, Type::error, request_id, out);
+            }
+        } catch (const std::exception& e) {
+            log(LogLevel::error, "reading book %s: %s", m.id.c_str(), e.what());
+            wire::encode(out, wire::Error{ErrorCode::internal, e.what()});
+            wire::append_frame(frame, Type::error, request_id, out);
+        }
+        asio::post(self->server_.io(), [self, frame = std::move(frame)]() mutable { self->answer(std::move(frame), 0); });
+    });
+}
+
+void Session::answer(std::string frame, std::size_t charge) {
+    send(std::move(frame));
+    --in_flight_;
+    server_.budget().release(charge);
+    wake_reader();
+    maybe_finish();
+}
+
+void Session::maybe_finish() {
+    if (closed_ || reading_ || in_flight_ > 0) return;
+    if (say_bye_) {
+        say_bye_ = false;
+        send(Type::bye, 0, {});
+    }
+    close_after_flush_ = true;
+    if (!writing_) close();
+}
+
+void Session::send(Type type, uint32_t request_id, std::string_view payload) {
+    std::string frame;
+    wire::append_frame(frame, type, request_id, payload);
+    send(std::move(frame));
+}
+
+void Session::send(std::string frame) {
+    if (closed_) return;
+    outbox_.push_back(std::move(frame));
+    if (!writing_) write_next();
+}
+
+void Session::error(uint32_t request_id, ErrorCode code, std::string message) {
+    log(LogLevel::debug, "%s: ERROR %s: %s", peer_.c_str(), std::string(wire::error_name(code)).c_str(),
+        message.c_str());
+    std::string out;
+    wire::encode(out, wire::Error{code, std::move(message)});
+    send(Type::error, request_id, out);
+    if (wire::is_fatal(code)) {
+        closing_ = true;
+        close_after_flush_ = true;
+    }
+}
+
+void Session::write_next() {
+    if (closed_) return;
+    if (outbox_.empty()) {
+        writing_ = false;
+        if (close_after_flush_) close();
+        return;
+    }
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(outbox_.front()),
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                          self->outbox_.pop_front();
+                          if (ec) return self->close();
+                          self->write_next();
+                      });
+}
+
+void Session::close() {
+    if (closed_) return;
+    closed_ = true;
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    deadline_.cancel();
+    wake_.cancel();
+    if (principal_) server_.release_principal(principal_->name);
+    server_.closed(this);
+}
+
+}  // namespace ehb::net

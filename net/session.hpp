@@ -1,0 +1,72 @@
+// One client connection of ehbd: a coroutine reading frames, a chain of
+// writes sending answers, and a watchdog enforcing the timeouts. Everything
+// here runs on the I/O thread; work done elsewhere posts its answer back.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/principals.hpp"
+#include "net/wire.hpp"
+
+namespace ehb::net {
+
+class Server;
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(Server& server, boost::asio::ip::tcp::socket socket);
+    void start();
+    // Refuses the connection (server full) with ERROR BUSY.
+    void refuse();
+    // Shutdown: read no further frame, answer what was received, then BYE.
+    void drain();
+
+private:
+    using Clock = std::chrono::steady_clock;
+    enum class State { fresh, greeted, authenticated };
+
+    boost::asio::awaitable<void> read_loop();
+    boost::asio::awaitable<void> watchdog();
+    boost::asio::awaitable<bool> authenticate(uint32_t request_id, std::string payload);
+    void dispatch(const wire::Header& h, std::string payload, std::size_t charge);
+    void push(uint32_t request_id, std::string payload, std::size_t charge);
+    void get_book(uint32_t request_id, std::string payload);
+    void answer(std::string frame, std::size_t charge);  // a request's answer, back on the I/O thread
+    void maybe_finish();
+
+    void send(std::string frame);
+    void send(wire::Type type, uint32_t request_id, std::string_view payload);
+    void error(uint32_t request_id, wire::ErrorCode code, std::string message);
+    void write_next();
+    void close();
+    void arm(std::chrono::milliseconds timeout);  // the deadline for the client's next bytes
+    void disarm();
+    void wake_reader();
+
+    Server& server_;
+    boost::asio::ip::tcp::socket socket_;
+    boost::asio::steady_timer deadline_;
+    boost::asio::steady_timer wake_;  // the reader waits on it for in-flight room
+    std::string peer_;
+    State state_ = State::fresh;
+    std::optional<Principal> principal_;
+    std::deque<std::string> outbox_;
+    bool writing_ = false;
+    bool reading_ = false;        // the read loop has not ended
+    bool closing_ = false;        // after a fatal error, BYE or drain: no new requests
+    bool say_bye_ = false;        // after the last answer (BYE received, or shutdown)
+    bool close_after_flush_ = false;
+    bool closed_ = false;
+    unsigned in_flight_ = 0;
+};
+
+}  // namespace ehb::net
