@@ -55,8 +55,12 @@ enum class ErrorCode : uint16_t {
     internal = 16,
     protocol = 17,
 };
+// The protocol's names ("BAD_CHECKSUM"); "UNKNOWN" for a code it does not define.
 std::string_view error_name(ErrorCode code);
+// Whether the server closes the connection after sending it (an unknown code counts as fatal).
 bool is_fatal(ErrorCode code);
+// "PUSH_RESULT", or "UNKNOWN" for a type the protocol does not define.
+std::string_view type_name(uint8_t type);
 
 using ehb::Role;  // its numbers are the protocol's (AUTH_OK)
 
@@ -121,7 +125,8 @@ struct Error {
     std::string message;
 };
 
-// Payload encoders append to `out`.
+// Payload encoders append to `out`; they throw std::length_error for a `str`
+// over 65,535 bytes.
 void encode(std::string& out, const Hello& m);
 void encode(std::string& out, const HelloOk& m);
 void encode(std::string& out, const Auth& m);
@@ -130,9 +135,13 @@ void encode(std::string& out, const Push& m);
 void encode(std::string& out, const PushResult& m);
 void encode(std::string& out, const GetBook& m);
 void encode(std::string& out, const Error& m);
+// A PUSH (format 1) straight from the caller's documents.
+void encode_push(std::string& out, uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents);
 
 // Payload decoders: false when the payload does not have the type's layout
-// (short, trailing bytes, a count out of range).
+// (short, trailing bytes, a count out of range, an unknown format, role,
+// status or flag bit); `m` is then unspecified. What decodes re-encodes to
+// the same bytes. Decoding into the same object again reuses its capacity.
 bool decode(std::string_view in, Hello& m);
 bool decode(std::string_view in, HelloOk& m);
 bool decode(std::string_view in, Auth& m);
