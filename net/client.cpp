@@ -290,6 +290,12 @@ std::string Client::get_book(std::string_view id, bool history) {
     return payload_;
 }
 
+std::string Client::stats() {
+    begin_frame();
+    expect(finish_frame(wire::Type::stats, new_id()), wire::Type::stats_reply);
+    return payload_;
+}
+
 void Client::ping() {
     constexpr std::string_view kToken = "ehb";
     expect(send_ping(kToken), wire::Type::pong);

@@ -106,6 +106,8 @@ public:
     // An ERROR reply throws ProtocolError.
     wire::PushResult push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents);
     std::string get_book(std::string_view id, bool history = false);
+    // The server's statistics as JSON (docs/protocol.md, STATS).
+    std::string stats();
     void ping();
     // Sends BYE and reads (dropping what arrives) until the server's BYE or EOF, then closes.
     void bye();

@@ -51,6 +51,7 @@ public:
     Store& store() { return *store_; }
     Pipeline& pipeline() { return *pipeline_; }
     Budget& budget() { return budget_; }
+    std::size_t connections() const { return sessions_.size(); }
     bool stopping() const { return stopping_; }
     bool admit_principal(const std::string& name);  // false beyond the per-principal limit
     void release_principal(const std::string& name);

@@ -185,7 +185,7 @@ asio::awaitable<bool> Session::authenticate(uint32_t request_id, std::string pay
 void Session::dispatch(const wire::Header& h, std::string payload, std::size_t charge) {
     auto type = static_cast<Type>(h.type);
     bool authenticated = state_ == State::authenticated;
-    if ((type == Type::push || type == Type::get_book) && !authenticated) {
+    if ((type == Type::push || type == Type::get_book || type == Type::stats) && !authenticated) {
         server_.budget().release(charge);
         error(h.request_id, ErrorCode::not_authenticated, "authenticate first (HELLO, then AUTH)");
         return;
@@ -194,6 +194,7 @@ void Session::dispatch(const wire::Header& h, std::string payload, std::size_t c
     server_.budget().release(charge);
     switch (type) {
         case Type::get_book: return get_book(h.request_id, std::move(payload));
+        case Type::stats: return stats(h.request_id);
         case Type::ping:
             if (payload.size() > 64) return error(h.request_id, ErrorCode::bad_payload, "PING payload above 64 bytes");
             return send(Type::pong, h.request_id, payload);
@@ -314,6 +315,33 @@ void Session::get_book(uint32_t request_id, std::string payload) {
             wire::encode(out, wire::Error{ErrorCode::internal, e.what()});
             wire::append_frame(frame, Type::error, request_id, out);
         }
+        asio::post(self->server_.io(), [self, frame = std::move(frame)]() mutable { self->answer(std::move(frame), 0); });
+    });
+}
+
+void Session::stats(uint32_t request_id) {
+    ++in_flight_;
+    auto self = shared_from_this();
+    std::size_t connections = server_.connections(), budget = server_.budget().in_use();
+    asio::post(server_.readers(), [self, request_id, connections, budget] {
+        Store& store = self->server_.store();
+        PipelineStats p = self->server_.pipeline().stats();
+        auto [entries, episodes] = store.read([](const StoreReader& r) {
+            return std::pair(r.last_seq(), r.entries(r.tables().episodes));
+        });
+        uint64_t bytes = store.bytes_on_disk();
+        std::string json = "{\"log_entries\":" + std::to_string(entries);
+        json.append(",\"episodes\":").append(std::to_string(episodes));
+        json.append(",\"store_bytes\":").append(std::to_string(bytes));
+        json.append(",\"store_bytes_per_entry\":").append(std::to_string(entries ? bytes / entries : 0));
+        json.append(",\"commits\":").append(std::to_string(p.commits));
+        json.append(",\"batches\":").append(std::to_string(p.batches));
+        json.append(",\"records\":").append(std::to_string(p.records));
+        json.append(",\"writer_seconds\":").append(std::to_string(p.write_seconds));
+        json.append(",\"connections\":").append(std::to_string(connections));
+        json.append(",\"budget_bytes_in_use\":").append(std::to_string(budget)).append("}");
+        std::string frame;
+        wire::append_frame(frame, Type::stats_reply, request_id, json);
         asio::post(self->server_.io(), [self, frame = std::move(frame)]() mutable { self->answer(std::move(frame), 0); });
     });
 }

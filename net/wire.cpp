@@ -159,6 +159,8 @@ std::string_view type_name(uint8_t type) {
         case Type::ping: return "PING";
         case Type::pong: return "PONG";
         case Type::bye: return "BYE";
+        case Type::stats: return "STATS";
+        case Type::stats_reply: return "STATS_REPLY";
         case Type::error: return "ERROR";
     }
     return "UNKNOWN";

@@ -33,6 +33,8 @@ enum class Type : uint8_t {
     ping = 0x30,
     pong = 0x31,
     bye = 0x40,
+    stats = 0x50,
+    stats_reply = 0x51,
     error = 0x7F,
 };
 

@@ -1,5 +1,7 @@
 #include "storage/store.hpp"
 
+#include <sys/stat.h>
+
 #include "storage/codec.hpp"
 
 #include <mutex>
@@ -187,6 +189,11 @@ void Store::load_dictionaries() {
         if (newest) dictionaries_.add(std::move(newest));
         return 0;
     });
+}
+
+uint64_t Store::bytes_on_disk() const {
+    struct stat st {};
+    return ::stat((dir_ / "data.mdb").c_str(), &st) == 0 ? uint64_t(st.st_blocks) * 512 : 0;
 }
 
 std::vector<std::string> Store::recent_records(std::size_t n) const {

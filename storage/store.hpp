@@ -129,6 +129,7 @@ public:
 
     const std::filesystem::path& dir() const { return dir_; }
     std::size_t map_size() const { return env_.map_size(); }
+    uint64_t bytes_on_disk() const;  // blocks allocated to data.mdb
     uint64_t map_growths() const { return growths_; }
 
 private:

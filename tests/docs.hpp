@@ -1,11 +1,22 @@
 // Small valid episode documents for tests, with the fields a test varies.
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace ehb::test {
+
+// "P1-2-3" from ("P", {1, 2, 3}): built by appending, which g++ 12's false
+// -Wrestrict warnings on `"P" + std::to_string(...)` leave alone.
+inline std::string key(std::string_view prefix, std::initializer_list<long long> parts) {
+    std::string out(prefix);
+    const char* sep = "";
+    for (long long p : parts) out.append(sep).append(std::to_string(p)), sep = "-";
+    return out;
+}
 
 struct Doc {
     std::string facility = "01001";

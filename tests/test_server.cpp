@@ -72,6 +72,9 @@ TEST_F(Server, EveryStatusOverTheWireAndTheBookShowsTheRecords) {
     EXPECT_FALSE(r.results[4].error.code.empty());
     EXPECT_FALSE(r.results[4].error.reason.empty());
     EXPECT_GT(r.results[3].seq, r.results[1].seq);
+    std::string stats = c.stats();
+    EXPECT_NE(stats.find("\"log_entries\":3,"), std::string::npos) << stats;
+    EXPECT_NE(stats.find("\"episodes\":2,"), std::string::npos) << stats;
 
     Client rd = connect(reader);
     std::string book = rd.get_book("001090012345");
@@ -215,7 +218,7 @@ TEST_F(BadFrames, EachIsAnsweredWithAnErrorWhileOtherConnectionsKeepWorking) {
     std::atomic<int> bystander_pushes{0};
     std::thread busy([&] {
         for (uint64_t seq = 1; !done; ++seq) {
-            std::vector<std::string> docs = {doc("B" + std::to_string(seq))};
+            std::vector<std::string> docs = {doc(test::key("B", {(long long)seq}))};
             if (bystander.push(9, seq, views(docs)).results.at(0).status == Status::accepted) ++bystander_pushes;
         }
     });
@@ -280,7 +283,7 @@ TEST_F(BadFrames, EachIsAnsweredWithAnErrorWhileOtherConnectionsKeepWorking) {
 
 TEST_F(Server, AClientThatDisconnectsMidBatchLeavesNothingHalfWritten) {
     std::vector<std::string> docs;
-    for (int i = 0; i < 200; ++i) docs.push_back(doc("M" + std::to_string(i)));
+    for (int i = 0; i < 200; ++i) docs.push_back(doc(test::key("M", {i})));
     {
         Client c = connect(portal);
         std::string payload;
@@ -309,7 +312,7 @@ TEST_F(Server, SigtermAnswersEveryBatchItReadThenSaysByeAndTheRestCanBeResent) {
     std::vector<std::vector<std::string>> batches;
     for (int b = 0; b < 6; ++b) {
         auto& docs = batches.emplace_back();
-        for (int i = 0; i < 50; ++i) docs.push_back(doc("T" + std::to_string(b) + "-" + std::to_string(i)));
+        for (int i = 0; i < 50; ++i) docs.push_back(doc(test::key("T", {b, i})));
         c.send_push(2, b + 1, views(docs));
     }
     ::kill(ehbd->pid(), SIGTERM);
@@ -349,8 +352,8 @@ TEST_F(Server, ManyConcurrentPushesWithATinyMemoryBudgetAllComplete) {
             std::vector<std::vector<std::string>> batches(8);
             for (int b = 0; b < 8; ++b) {
                 for (int i = 0; i < 400; ++i) {
-                    batches[b].push_back(doc("P" + std::to_string(t) + "-" + std::to_string(b) + "-" +
-                                             std::to_string(i), "01001", "J06.9", "00109001234" + std::to_string(t)));
+                    batches[b].push_back(doc(test::key("P", {t, b, i}), "01001", "J06.9",
+                                             test::key("00109001234", {t})));
                 }
             }
             std::vector<std::vector<std::string_view>> v;

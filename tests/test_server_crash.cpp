@@ -33,8 +33,8 @@ struct Sender {
         std::vector<std::string> docs, keys;
         for (int i = 0; i < kBatch; ++i) {
             test::Doc d;
-            d.ma_lk = "K" + std::to_string(stream) + "-" + std::to_string(seq) + "-" + std::to_string(i);
-            d.citizen = "00109" + std::to_string(1000000 + stream * 1000 + i % 7);
+            d.ma_lk = test::key("K", {stream, (long long)seq, i});
+            d.citizen = test::key("00109", {1000000 + stream * 1000 + i % 7});
             keys.push_back(d.ma_lk);
             docs.push_back(d.json());
         }
