@@ -258,8 +258,7 @@ void Session::push(uint32_t request_id, std::string payload, std::size_t charge)
         // On the writer thread, right after the commit: encode, then hand over.
         std::string out, frame;
         if (verdict == BatchVerdict::fresh || verdict == BatchVerdict::replay) {
-            wire::encode(out, wire::PushResult{stream, batch_seq, verdict == BatchVerdict::replay,
-                                               {results.begin(), results.end()}});
+            wire::encode_push_result(out, stream, batch_seq, verdict == BatchVerdict::replay, results);
             wire::append_frame(frame, Type::push_result, request_id, out);
         } else {
             bool order = verdict == BatchVerdict::order;

@@ -238,12 +238,17 @@ void encode_push(std::string& out, uint32_t stream, uint64_t batch_seq, std::spa
 }
 
 void encode(std::string& out, const PushResult& m) {
-    if (m.results.size() > std::numeric_limits<uint32_t>::max()) throw std::length_error("wire: too many results");
-    put(out, m.stream);
-    put(out, m.batch_seq);
-    put(out, static_cast<uint8_t>(m.replayed));
-    put(out, static_cast<uint32_t>(m.results.size()));
-    for (const RecordResult& r : m.results) {
+    encode_push_result(out, m.stream, m.batch_seq, m.replayed, m.results);
+}
+
+void encode_push_result(std::string& out, uint32_t stream, uint64_t batch_seq, bool replayed,
+                        std::span<const RecordResult> results) {
+    if (results.size() > std::numeric_limits<uint32_t>::max()) throw std::length_error("wire: too many results");
+    put(out, stream);
+    put(out, batch_seq);
+    put(out, static_cast<uint8_t>(replayed));
+    put(out, static_cast<uint32_t>(results.size()));
+    for (const RecordResult& r : results) {
         if (r.warnings.size() > std::numeric_limits<uint16_t>::max()) {
             throw std::length_error("wire: over 65535 warnings");
         }

@@ -139,6 +139,9 @@ void encode(std::string& out, const GetBook& m);
 void encode(std::string& out, const Error& m);
 // A PUSH (format 1) straight from the caller's documents.
 void encode_push(std::string& out, uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents);
+// The same for a PUSH_RESULT: ehbd encodes the writer's results in place.
+void encode_push_result(std::string& out, uint32_t stream, uint64_t batch_seq, bool replayed,
+                        std::span<const RecordResult> results);
 
 // Payload decoders: false when the payload does not have the type's layout
 // (short, trailing bytes, a count out of range, an unknown format, role,
