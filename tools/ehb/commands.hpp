@@ -6,5 +6,7 @@ int cmd_gen(int argc, char** argv);
 int cmd_import(int argc, char** argv);
 int cmd_book(int argc, char** argv);
 int cmd_admin(int argc, char** argv);
+int cmd_push(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
 
 }  // namespace ehb::cli

@@ -15,10 +15,19 @@ constexpr const char* kUsage =
     "  import --data DIR [--batch N] FILE...   ingest JSON Lines files of episode documents\n"
     "  book   --data DIR [--history] ID        print the health book of a citizen ID, card number\n"
     "                                          or social-insurance code as JSON\n"
+    "  book   --server HOST:PORT [--history] ID\n"
+    "                                          the same, from ehbd\n"
+    "  push   [--server HOST:PORT] [--connections N] [--batch N] [--deadline S] [--stream S] FILE...\n"
+    "                                          push JSON Lines files of episode documents to ehbd\n"
+    "  bench  [--server HOST:PORT] [--citizens P] [--episodes V] [--connections N] [--idle N] ...\n"
+    "                                          push the standard workload to ehbd and check the counts\n"
     "  gen    --citizens P --episodes V --seed S --out FILE\n"
     "                                          write the standard workload and FILE.expected.json\n"
     "  admin  --data DIR principal add NAME --role ROLE [--facility CODE] | list | revoke NAME\n"
-    "                                          manage who may connect to ehbd\n";
+    "                                          manage who may connect to ehbd\n"
+    "\n"
+    "push, bench and book --server authenticate with --principal NAME --credential-file FILE\n"
+    "(or EHB_PRINCIPAL and EHB_CREDENTIAL); `ehb push --help` and `ehb bench --help` tell more.\n";
 
 }  // namespace
 
@@ -33,6 +42,8 @@ int main(int argc, char** argv) {
         if (command == "book") return ehb::cli::cmd_book(argc - 1, argv + 1);
         if (command == "gen") return ehb::cli::cmd_gen(argc - 1, argv + 1);
         if (command == "admin") return ehb::cli::cmd_admin(argc - 1, argv + 1);
+        if (command == "push") return ehb::cli::cmd_push(argc - 1, argv + 1);
+        if (command == "bench") return ehb::cli::cmd_bench(argc - 1, argv + 1);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ehb %s: %s\n", argv[1], e.what());
         return 1;

@@ -1,0 +1,286 @@
+// ehb bench: the standard workload (tools/workload), generated in memory, then
+// pushed to ehbd like `ehb push` while idle connections are held open; checks
+// every status count against the generator's and reports the rates.
+#include <simdjson.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "tools/ehb/client_flags.hpp"
+#include "tools/ehb/commands.hpp"
+#include "tools/ehb/pusher.hpp"
+#include "tools/workload/generator.hpp"
+
+namespace ehb::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ehb bench [options]\n"
+    "  Generates the standard workload in memory, pushes it to ehbd and checks every status count.\n"
+    "  --citizens P             population (default 1000000)\n"
+    "  --episodes V             new episodes (default 1000000)\n"
+    "  --seed S                 generator seed (default 1)\n"
+    "  --connections N          pushing connections, one stream each (default 4)\n"
+    "  --batch N                documents per batch (default 1000)\n"
+    "  --idle N                 authenticated idle connections held during the push (default 0)\n"
+    "  --deadline SECONDS       every batch must be answered within this time (default 3600)\n"
+    "  --json FILE              also write the JSON result there\n";
+
+constexpr double kNationalEpisodes = 230e6;
+constexpr auto kKeepAlive = std::chrono::seconds(60);  // well under ehbd's default idle timeout (300 s)
+
+int usage_error(const char* what, const char* arg) {
+    std::fprintf(stderr, "ehb bench: %s%s%s\n%s%s", what, arg ? ": " : "", arg ? arg : "", kUsage, kClientFlagsUsage);
+    return 2;
+}
+
+// Idle connections, each sent a PING now and then as a real idle client must
+// to stay under the server's idle timeout.
+class IdleConnections {
+public:
+    IdleConnections(const PushOptions& options, std::size_t n) {
+        if (n == 0) return;
+        rlimit limit{};  // one descriptor per connection
+        if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+            limit.rlim_cur = limit.rlim_max;
+            setrlimit(RLIMIT_NOFILE, &limit);
+        }
+        net::ClientOptions o;
+        o.client_name = "ehb bench (idle)";
+        o.timeout = std::chrono::seconds(30);
+        clients_.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) clients_.emplace_back(options.endpoint, options.credentials, o);
+        alive_.assign(n, true);
+        keeper_ = std::thread([this] {
+            std::unique_lock lock(mutex_);
+            while (!stopping_) {
+                if (!wake_.wait_for(lock, kKeepAlive, [&] { return stopping_; })) ping_all();
+            }
+        });
+    }
+    ~IdleConnections() {
+        if (!keeper_.joinable()) return;
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        keeper_.join();
+    }
+
+    // How many answer a PING now (and did every time before).
+    std::size_t answering() {
+        std::lock_guard lock(mutex_);
+        ping_all();
+        return static_cast<std::size_t>(std::count(alive_.begin(), alive_.end(), true));
+    }
+
+private:
+    void ping_all() {
+        for (std::size_t i = 0; i < clients_.size(); ++i) {
+            if (!alive_[i]) continue;
+            try {
+                clients_[i].ping();
+            } catch (const std::exception& e) {
+                alive_[i] = false;
+                std::fprintf(stderr, "ehb bench: idle connection %zu: %s\n", i, e.what());
+            }
+        }
+    }
+
+    std::vector<net::Client> clients_;
+    std::vector<bool> alive_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread keeper_;
+};
+
+// {"log_entries":N,"episodes":E,"store_bytes":B,...} from ehbd, or "" when it cannot be had.
+std::string server_stats(const PushOptions& options) {
+    try {
+        net::Client client(options.endpoint, options.credentials);
+        std::string json = client.stats();
+        client.bye();
+        return json;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ehb bench: no statistics from ehbd: %s\n", e.what());
+        return {};
+    }
+}
+
+uint64_t stat_field(simdjson::dom::element stats, const char* key) {
+    uint64_t v = 0;
+    return stats[key].get(v) == simdjson::SUCCESS ? v : 0;
+}
+
+}  // namespace
+
+int cmd_bench(int argc, char** argv) {
+    ClientFlags flags;
+    workload::Config config;
+    config.episodes = 1'000'000;
+    PushOptions options;
+    options.command = "bench";
+    uint64_t deadline = 3600;
+    std::size_t idle = 0;
+    std::string json_file;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "-h" || a == "--help") {
+            std::fputs(kUsage, stdout);
+            std::fputs(kClientFlagsUsage, stdout);
+            return 0;
+        }
+        if (flags.parse(argc, argv, i)) continue;
+        bool known = a == "--citizens" || a == "--episodes" || a == "--seed" || a == "--connections" ||
+                     a == "--batch" || a == "--idle" || a == "--deadline" || a == "--json";
+        if (!known) return usage_error("unexpected argument", argv[i]);
+        if (i + 1 >= argc) return usage_error("missing value for", argv[i]);
+        std::string_view value = argv[++i];
+        if (a == "--json") {
+            json_file = value;
+            continue;
+        }
+        bool ok = a == "--citizens"      ? parse_number<uint64_t>(value, config.citizens, 1)
+                  : a == "--episodes"    ? parse_number<uint64_t>(value, config.episodes, 1)
+                  : a == "--seed"        ? parse_number<uint64_t>(value, config.seed, 0)
+                  : a == "--connections" ? parse_number<std::size_t>(value, options.connections, 1)
+                  : a == "--batch"       ? parse_number<std::size_t>(value, options.batch, 1)
+                  : a == "--idle"        ? parse_number<std::size_t>(value, idle, 0)
+                                         : parse_number<uint64_t>(value, deadline, 1);
+        if (!ok) return usage_error("bad value", argv[i]);
+    }
+    if (options.connections > 1024) return usage_error("--connections is at most 1024", nullptr);
+    try {
+        options.endpoint = flags.endpoint();
+        options.credentials = flags.credentials();
+    } catch (const std::invalid_argument& e) {
+        return usage_error(e.what(), nullptr);
+    }
+    options.deadline = std::chrono::seconds(deadline);
+    options.stream = static_cast<uint32_t>(std::random_device()());
+
+    // Not timed: the workload, already cut into each connection's batches.
+    auto generation = std::chrono::steady_clock::now();
+    workload::Generator generator(config);
+    Pusher pusher(options);
+    std::string doc;
+    while (generator.next(doc)) pusher.add(doc);
+    const workload::Counts expected = generator.expected();
+    std::fprintf(stderr, "ehb bench: generated %llu documents (%.1f MB) in %.1f s\n",
+                 static_cast<unsigned long long>(expected.records), double(expected.bytes) / 1e6,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - generation).count());
+
+    IdleConnections idlers(options, idle);
+    if (idle > 0) std::fprintf(stderr, "ehb bench: %zu idle connections open\n", idle);
+
+    Progress progress(expected.bytes);
+    pusher.start();
+    PushReport report =
+        pusher.finish([&] { progress.update(pusher.records_answered(), pusher.bytes_answered()); });
+    progress.finish(pusher.records_answered(), pusher.bytes_answered());
+    for (const std::string& problem : report.problems) std::fprintf(stderr, "ehb bench: %s\n", problem.c_str());
+    std::size_t idle_answering = idlers.answering();
+
+    std::string stats = server_stats(options);
+    simdjson::dom::parser parser;
+    simdjson::dom::element stats_json;
+    bool have_stats = !stats.empty() && parser.parse(stats).get(stats_json) == simdjson::SUCCESS;
+    uint64_t store_bytes = have_stats ? stat_field(stats_json, "store_bytes") : 0;
+    uint64_t episodes_stored = have_stats ? stat_field(stats_json, "episodes") : 0;
+
+    Tally& t = report.tally;
+    struct Row {
+        const char* name;
+        uint64_t count, expected;
+        bool criterion;  // `flagged` may depend on the order of episodes across streams
+    };
+    const Row rows[] = {{"accepted", t.accepted, expected.accepted, true},
+                        {"duplicate", t.duplicate, expected.duplicate, true},
+                        {"new_version", t.new_version, expected.new_version, true},
+                        {"rejected", t.rejected, expected.rejected, true},
+                        {"flagged", t.flagged, expected.flagged, false}};
+    bool counts_match = true;
+    std::string statuses = "\"statuses\":{";
+    for (const Row& r : rows) {
+        bool match = r.count == r.expected;
+        counts_match = counts_match && (match || !r.criterion);
+        if (statuses.back() != '{') statuses += ',';
+        statuses.append("\"").append(r.name).append("\":{\"count\":").append(std::to_string(r.count));
+        statuses.append(",\"expected\":").append(std::to_string(r.expected));
+        statuses.append(",\"match\":").append(match ? "true" : "false").append("}");
+    }
+    statuses += '}';
+    bool pass = counts_match && report.complete && idle_answering == idle;
+    double rate = report.seconds > 0 ? double(t.records) / report.seconds : 0;
+
+    std::string out = "{";
+    out += summary_fields(t, report.seconds);
+    out += ',';
+    out += push_fields(report);
+    out += ',';
+    out += statuses;
+    out += ",\"pass\":";
+    out += pass ? "true" : "false";
+    out += ",\"complete\":";
+    out += report.complete ? "true" : "false";
+    out += ",\"hours_for_230m_episodes\":" + fixed(rate > 0 ? kNationalEpisodes / rate / 3600 : 0, 2);
+    out += ",\"store_bytes\":" + std::to_string(store_bytes);
+    out += ",\"episodes_stored\":" + std::to_string(episodes_stored);
+    out += ",\"store_bytes_per_episode\":" + std::to_string(episodes_stored ? store_bytes / episodes_stored : 0);
+    out += ",\"server\":";
+    out += have_stats ? stats : "null";
+    out += ",\"citizens\":" + std::to_string(config.citizens);
+    out += ",\"episodes\":" + std::to_string(config.episodes);
+    out += ",\"seed\":" + std::to_string(config.seed);
+    out += ",\"connections\":" + std::to_string(options.connections);
+    out += ",\"batch\":" + std::to_string(options.batch);
+    out += ",\"idle\":" + std::to_string(idle);
+    out += ",\"idle_answering\":" + std::to_string(idle_answering);
+    out += ',';
+    out += rejections_field(t);
+    out += "}\n";
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (!json_file.empty()) {
+        std::FILE* f = std::fopen(json_file.c_str(), "wb");
+        if (f == nullptr || std::fwrite(out.data(), 1, out.size(), f) != out.size() || std::fclose(f) != 0) {
+            std::fprintf(stderr, "ehb bench: cannot write %s\n", json_file.c_str());
+            return 1;
+        }
+    }
+
+    std::fprintf(stderr, "ehb bench: %llu records in %.1f s: %.0f records/s, %.1f MB/s; batch latency p50 %.1f ms, "
+                 "p99 %.1f ms, p999 %.1f ms\n",
+                 static_cast<unsigned long long>(t.records), report.seconds, rate,
+                 report.seconds > 0 ? double(t.bytes) / 1e6 / report.seconds : 0.0,
+                 percentile(t.latencies_ms, 0.50), percentile(t.latencies_ms, 0.99),
+                 percentile(t.latencies_ms, 0.999));
+    for (const Row& r : rows) {
+        std::fprintf(stderr, "  %-12s %10llu  expected %10llu  %s\n", r.name, static_cast<unsigned long long>(r.count),
+                     static_cast<unsigned long long>(r.expected),
+                     r.count == r.expected ? "ok" : r.criterion ? "MISMATCH" : "differs (order-dependent)");
+    }
+    std::fprintf(stderr, "  230,000,000 episodes at this rate: %.1f hours\n",
+                 rate > 0 ? kNationalEpisodes / rate / 3600 : 0.0);
+    if (episodes_stored) {
+        std::fprintf(stderr, "  store: %.1f MB, %llu bytes per episode\n", double(store_bytes) / 1e6,
+                     static_cast<unsigned long long>(store_bytes / episodes_stored));
+    }
+    if (idle > 0) std::fprintf(stderr, "  idle connections answering a PING: %zu of %zu\n", idle_answering, idle);
+    if (!counts_match) std::fputs("  (the expected counts hold for a store that was empty before the bench)\n", stderr);
+    std::fprintf(stderr, "ehb bench: %s\n", pass ? "PASS" : "FAIL");
+    return pass ? 0 : 1;
+}
+
+}  // namespace ehb::cli

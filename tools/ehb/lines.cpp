@@ -1,0 +1,70 @@
+#include "tools/ehb/lines.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace ehb::cli {
+
+namespace {
+
+// False when `line` asks to stop.
+bool emit(std::string_view text, const std::function<bool(std::string_view)>& line) {
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+    return text.empty() || line(text);
+}
+
+}  // namespace
+
+bool read_lines(const std::vector<std::string>& files, const char* command,
+                const std::function<bool(std::string_view)>& line, const std::function<void()>& chunk_read) {
+    std::vector<char> chunk(std::size_t{8} << 20);
+    std::string partial;
+    for (const std::string& file : files) {
+        FILE* in = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
+        if (!in) {
+            std::fprintf(stderr, "ehb %s: cannot open %s: %s\n", command, file.c_str(), std::strerror(errno));
+            return false;
+        }
+        bool more = true;
+        std::size_t n;
+        while (more && (n = std::fread(chunk.data(), 1, chunk.size(), in)) > 0) {
+            std::string_view rest(chunk.data(), n);
+            for (std::size_t nl; more && (nl = rest.find('\n')) != std::string_view::npos; rest.remove_prefix(nl + 1)) {
+                if (partial.empty()) {
+                    more = emit(rest.substr(0, nl), line);
+                } else {
+                    partial.append(rest.substr(0, nl));
+                    more = emit(partial, line);
+                    partial.clear();
+                }
+            }
+            partial.append(rest);
+            chunk_read();
+        }
+        bool failed = std::ferror(in);
+        if (in != stdin) std::fclose(in);
+        if (failed) {
+            std::fprintf(stderr, "ehb %s: error reading %s\n", command, file.c_str());
+            return false;
+        }
+        if (!more || !emit(partial, line)) return true;  // stopped, or a last line without its newline
+        partial.clear();
+    }
+    return true;
+}
+
+uint64_t total_size(const std::vector<std::string>& files) {
+    uint64_t total = 0;
+    for (const std::string& file : files) {
+        if (file == "-") return 0;
+        std::error_code ec;
+        uint64_t size = std::filesystem::file_size(file, ec);
+        if (ec) return 0;
+        total += size;
+    }
+    return total;
+}
+
+}  // namespace ehb::cli
