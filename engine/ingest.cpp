@@ -53,7 +53,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         schema::episode_key(rec.facility, rec.ma_lk, key);
         // A new key gets its head at once (it will point at the entry appended
         // below); an existing one is left as it is and read back.
-        auto head = store.insert_episode(key, {store.next_seq(), 1, rec.hash});
+        auto head = store.insert_episode(key, {store.next_seq(), 1, rec.hash, {}});
         if (head && head->hash == rec.hash) {
             // Same content as the current version: nothing new is written.
             r.status = Status::duplicate;
@@ -79,13 +79,9 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         e.payload = p.payload;
         uint64_t seq = store.append(e);
 
-        if (head) store.set_episode(key, {seq, e.version, rec.hash});
+        store.set_episode(key, {seq, e.version, rec.hash, filing_.filed_under});
         // The person index lists current versions only: the superseded one leaves it.
-        if (head) {
-            if (auto previous = store.entry(head->current_seq); previous && previous->filed_under) {
-                store.unfile(previous->filed_under, head->current_seq);
-            }
-        }
+        if (head && head->filed_under) store.unfile(head->filed_under, head->current_seq);
         if (filing_.filed_under) store.file(filing_.filed_under, seq);
         for (const auto& [alias, owner] : filing_.links) store.link(alias, owner);
 

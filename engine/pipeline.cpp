@@ -137,6 +137,7 @@ void Pipeline::write_loop() {
     DictionaryTrainer trainer;
     std::vector<Job*> commit;
     double write_seconds = 0;
+    unsigned commits_since_release = 0;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
@@ -169,6 +170,10 @@ void Pipeline::write_loop() {
                 if (job->answer) job->answer(job->verdict, job->results);
             }
             trainer.after_commit(store_);
+            if (options_.release_map_every && ++commits_since_release >= options_.release_map_every) {
+                store_.release_mapped_pages();
+                commits_since_release = 0;
+            }
         } catch (...) {
             if (options_.on_failure) {
                 try {

@@ -6,7 +6,7 @@
 //   meta        ASCII name                          format version, compression dictionaries (kMeta*)
 //   log         u64 sequence (native, INTEGERKEY)   LogEntry: header + principal + episode key
 //                                                   + warnings + payload (canonical JSON, maybe zstd)
-//   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (28 bytes): current version
+//   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (37 bytes): current version
 //   person_log  PersonKey (9)                       dup u64 sequence (INTEGERDUP): the current version
 //                                                   of each episode filed there (a new version replaces it);
 //                                                   a record is filed under the root its identifiers lead to
@@ -159,22 +159,29 @@ inline constexpr std::size_t kMaxPrincipalName = 64;
 // ---- EpisodeHead: the current version of an episode ----
 
 struct EpisodeHead {
-    static constexpr std::size_t kSize = 28;
+    static constexpr std::size_t kSize = 37;
     uint64_t current_seq = 0;  // log entry of the current version
     uint32_t versions = 0;     // how many versions were stored
     Hash128 hash;              // content hash of the current version
+    // Where the current version is filed in person_log. Kept here so that a
+    // new version never reads the log: a random log read maps a whole
+    // fault-around window of the file into the writer (RSS).
+    PersonKey filed_under;
 
     std::array<char, kSize> bytes() const {
         std::array<char, kSize> b{};
         char* p = store(b.data(), current_seq);
         p = store(p, versions);
         p = store(p, hash.lo);
-        store(p, hash.hi);
+        p = store(p, hash.hi);
+        auto key = filed_under.bytes();
+        std::memcpy(p, key.data(), key.size());
         return b;
     }
     static EpisodeHead from_bytes(std::string_view b) {
         const char* p = b.data();
-        return {load<uint64_t>(p), load<uint32_t>(p + 8), {load<uint64_t>(p + 12), load<uint64_t>(p + 20)}};
+        return {load<uint64_t>(p), load<uint32_t>(p + 8), {load<uint64_t>(p + 12), load<uint64_t>(p + 20)},
+                PersonKey::from_bytes({p + 28, PersonKey::kSize})};
     }
 };
 

@@ -1,6 +1,10 @@
 #include "storage/store.hpp"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <cstdio>
 
 #include "storage/codec.hpp"
 
@@ -189,6 +193,26 @@ void Store::load_dictionaries() {
         if (newest) dictionaries_.add(std::move(newest));
         return 0;
     });
+}
+
+void Store::release_mapped_pages() const noexcept {
+    // LMDB does not tell where it mapped the file (mdb_env_info's address is
+    // the fixed-map hint), so the mapping is found by the file's inode.
+    struct stat st {};
+    if (::stat((dir_ / "data.mdb").c_str(), &st) != 0) return;
+    std::shared_lock lock(resize_);  // the map is not moved meanwhile
+    FILE* maps = std::fopen("/proc/self/maps", "r");
+    if (!maps) return;
+    char line[512];
+    while (std::fgets(line, sizeof line, maps)) {
+        unsigned long start = 0, end = 0, inode = 0;
+        unsigned dev_major = 0, dev_minor = 0;
+        if (std::sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &start, &end, &dev_major, &dev_minor, &inode) != 5) continue;
+        if (inode != st.st_ino || makedev(dev_major, dev_minor) != st.st_dev) continue;
+        // Read-only and shared: dropping the page-table entries loses nothing.
+        madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
+    }
+    std::fclose(maps);
 }
 
 uint64_t Store::bytes_on_disk() const {

@@ -130,6 +130,13 @@ public:
     const std::filesystem::path& dir() const { return dir_; }
     std::size_t map_size() const { return env_.map_size(); }
     uint64_t bytes_on_disk() const;  // blocks allocated to data.mdb
+    // Every page LMDB reads through the map brings its neighbours with it (the
+    // kernel's fault-around, 64 KB), and neighbouring pages of one file belong
+    // to unrelated tables, so a writer's resident set would grow to the whole
+    // file. The writer calls this every few commits: the pages stay in the
+    // page cache, and what is used again is mapped again on first touch.
+    // Best effort: a failure only leaves the pages mapped.
+    void release_mapped_pages() const noexcept;
     uint64_t map_growths() const { return growths_; }
 
 private:

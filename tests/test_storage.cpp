@@ -131,7 +131,7 @@ TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
         store.write([](StoreWriter& w) {
             EXPECT_EQ(w.append(sample_entry("01001A", "one")), 1u);
             EXPECT_EQ(w.append(sample_entry("01001B", "two")), 2u);
-            w.set_episode("01001A", {1, 1, {7, 8}});
+            w.set_episode("01001A", {1, 1, {7, 8}, {}});
             w.file(PersonKey::citizen("001090012345"), 1);
             w.file(PersonKey::social_insurance("0123456789"), 2);  // a card-only record
             w.link(PersonKey::social_insurance("0123456789"), PersonKey::citizen("001090012345"));
@@ -174,7 +174,7 @@ TEST(Store, MapGrowsInsteadOfFailingWrites) {
                 for (int i = 0; i < 100; ++i) {
                     std::string key = "01001K" + std::to_string(batch * 100 + i);
                     uint64_t seq = w.append(sample_entry(key, payload));
-                    w.set_episode(key, {seq, 1, {}});
+                    w.set_episode(key, {seq, 1, {}, {}});
                 }
             });
         }
@@ -271,6 +271,37 @@ TEST(Store, UnusableDirectoryFailsClearly) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("file/data"), std::string::npos) << e.what();
     }
+}
+
+long rss_file_kb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("RssFile:", 0) == 0) return std::stol(line.substr(8));
+    }
+    return -1;
+}
+
+TEST(Store, ReleasingMappedPagesShrinksTheResidentSetAndKeepsTheData) {
+    test::TempDir dir;
+    Store store(dir.path());
+    std::string payload(3000, 'x');
+    store.write([&](StoreWriter& w) {
+        for (int i = 0; i < 20000; ++i) w.append(sample_entry(std::string("01001R").append(std::to_string(i)), payload));
+    });
+    auto touch_all = [&] {
+        return store.read([](const StoreReader& r) {
+            std::size_t bytes = 0;
+            for (uint64_t seq = 1; seq <= r.last_seq(); ++seq) bytes += r.entry(seq)->payload.size();
+            return bytes;
+        });
+    };
+    ASSERT_EQ(touch_all(), 20000u * 3000u);
+    long mapped = rss_file_kb();
+    ASSERT_GT(mapped, 40'000) << "60 MB of records read through the map";
+    store.release_mapped_pages();
+    EXPECT_LT(rss_file_kb(), mapped - 40'000);
+    EXPECT_EQ(touch_all(), 20000u * 3000u);  // mapped again on first touch
 }
 
 }  // namespace
