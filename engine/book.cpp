@@ -1,7 +1,6 @@
 #include "engine/book.hpp"
 
 #include <algorithm>
-#include <ctime>
 
 #include "engine/canonical.hpp"
 #include "engine/identity.hpp"
@@ -85,23 +84,13 @@ std::string_view type_name(schema::PersonType t) {
     return "none";
 }
 
-void append_time(std::string& out, int64_t us) {
-    std::time_t secs = us / 1'000'000;
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[40];
-    std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(us % 1'000'000));
-    append_canonical_string(out, buf);
-}
-
 void append_version(std::string& out, const BookVersion& v) {
     out += "{\"seq\":" + std::to_string(v.seq);
     out += ",\"status\":";
     append_canonical_string(out, v.status == schema::EntryStatus::new_version ? "new_version" : "accepted");
     out += v.flagged ? ",\"flagged\":true" : ",\"flagged\":false";
     out += ",\"arrival\":";
-    append_time(out, v.arrival_us);
+    append_json_time(out, v.arrival_us);
     out += ",\"principal\":";
     append_canonical_string(out, v.principal);
     out += ",\"warnings\":";

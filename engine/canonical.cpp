@@ -7,7 +7,9 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <vector>
 
 namespace ehb {
@@ -83,6 +85,16 @@ void prepend_index(std::string& path, std::size_t index) {
 }
 
 }  // namespace
+
+void append_json_time(std::string& out, int64_t us) {
+    std::time_t secs = us / 1'000'000;
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[40];
+    std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(us % 1'000'000));
+    append_canonical_string(out, buf);
+}
 
 void append_canonical_string(std::string& out, std::string_view s) {
     out.push_back('"');

@@ -6,6 +6,7 @@
 // order, whitespace and escape spelling of the input do not matter.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +43,9 @@ private:
 // `"` and `\` escaped, control characters as \b \f \n \r \t or \u00xx,
 // everything else literal.
 void append_canonical_string(std::string& out, std::string_view utf8);
+// A time (microseconds since the epoch) as a JSON string, ISO 8601 UTC with
+// microseconds: "2026-11-22T06:48:12.314723Z".
+void append_json_time(std::string& out, int64_t us);
 
 // XXH3-128 of the bytes.
 Hash128 canonical_hash(std::string_view canonical) noexcept;

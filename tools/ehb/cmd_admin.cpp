@@ -1,7 +1,6 @@
 // ehb admin --data DIR principal add NAME --role ROLE [--facility CODE] | list | revoke NAME
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -27,17 +26,6 @@ int usage(const std::string& why) {
     return 2;
 }
 
-// ISO 8601 UTC with microseconds, as `ehb book` prints arrival times.
-void append_time(std::string& out, int64_t us) {
-    std::time_t secs = us / 1'000'000;
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[40];
-    std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(us % 1'000'000));
-    append_canonical_string(out, buf);
-}
-
 std::string principal_json(const Principal& p) {
     std::string out = "{\"name\":";
     append_canonical_string(out, p.name);
@@ -47,10 +35,10 @@ std::string principal_json(const Principal& p) {
     if (p.facility.empty()) out.append("null");
     else append_canonical_string(out, p.facility);
     out.append(",\"created\":");
-    append_time(out, p.created_us);
+    append_json_time(out, p.created_us);
     out.append(",\"revoked\":");
     if (p.revoked_us == 0) out.append("null");
-    else append_time(out, p.revoked_us);
+    else append_json_time(out, p.revoked_us);
     out.append("}\n");
     return out;
 }
