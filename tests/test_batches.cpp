@@ -2,6 +2,7 @@
 // (engine/batch_ledger.hpp), on a real store.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <future>
 
@@ -142,15 +143,21 @@ TEST(CommitDelay, BatchesArrivingWithinTheDelayShareOneCommit) {
     test::TempDir dir;
     Store store(dir.path());
     PipelineOptions options;
-    options.commit_delay = std::chrono::seconds(2);  // far longer than two submits take
+    options.commit_delay = std::chrono::seconds(1);  // far longer than preparing two small batches takes
     Pipeline pipeline(store, options);
+    std::promise<void> both;
+    std::atomic<int> answered{0};
     for (const char* ma_lk : {"G1", "G2"}) {
         test::Doc d;
         d.ma_lk = ma_lk;
         std::string json = d.json();
-        pipeline.submit(json, {{0, json.size()}}, "portal-1", nullptr);
+        pipeline.submit(json, {{0, json.size()}}, "portal-1", [&](auto) {
+            if (++answered == 2) both.set_value();
+        });
     }
-    pipeline.close();
+    // Waiting here, not in close(): closing flushes at once, without the delay.
+    both.get_future().wait();
+    pipeline.close();  // the writer has counted the commit
     EXPECT_EQ(pipeline.stats().batches, 2u);
     EXPECT_EQ(pipeline.stats().commits, 1u);
 }
