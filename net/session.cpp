@@ -89,7 +89,9 @@ asio::awaitable<void> Session::read_loop() {
             } else {
                 disarm();
             }
+            awaiting_header_ = true;
             co_await asio::async_read(socket_, asio::buffer(raw), use_awaitable);
+            awaiting_header_ = false;
             wire::Header h;
             if (!wire::decode_header(raw, h) || h.version != wire::kFrameVersion) {
                 error(0, ErrorCode::bad_frame, "not an ehb frame (wrong magic or frame version): cannot continue");
@@ -349,6 +351,8 @@ void Session::answer(std::string frame, std::size_t charge) {
     send(std::move(frame));
     --in_flight_;
     server_.budget().release(charge);
+    // Nothing outstanding and no frame begun: from now on the client is idle.
+    if (in_flight_ == 0 && awaiting_header_ && state_ == State::authenticated) arm(server_.config().idle_timeout);
     wake_reader();
     maybe_finish();
 }

@@ -63,6 +63,7 @@ private:
     std::deque<std::string> outbox_;
     bool writing_ = false;
     bool reading_ = false;        // the read loop has not ended
+    bool awaiting_header_ = false;  // between frames: the idle timeout applies
     bool closing_ = false;        // after a fatal error, BYE or drain: no new requests
     bool say_bye_ = false;        // after the last answer (BYE received, or shutdown)
     bool close_after_flush_ = false;

@@ -305,6 +305,16 @@ TEST_F(Server, AnIdleConnectionIsClosedAfterItsTimeout) {
     c.set_timeout(std::chrono::milliseconds(10'000));
     EXPECT_EQ(read_error(c).code, ErrorCode::timeout);
     EXPECT_TRUE(closed_by_server(c));
+
+    // Idle after its last answer too: the server was already waiting for the
+    // next frame when the answer went out (a regression: it then never timed out).
+    Client after = connect(portal);
+    after.set_timeout(std::chrono::milliseconds(10'000));
+    std::vector<std::string> docs = {doc("I1")};
+    after.send_push(1, 1, views(docs));
+    EXPECT_TRUE(std::holds_alternative<wire::PushResult>(after.receive().body));
+    EXPECT_EQ(read_error(after).code, ErrorCode::timeout);
+    EXPECT_TRUE(closed_by_server(after));
 }
 
 TEST_F(Server, SigtermAnswersEveryBatchItReadThenSaysByeAndTheRestCanBeResent) {
