@@ -126,8 +126,12 @@ TEST_F(Batches, AFacilityMayPushOnlyItsOwnEpisodesAndTheRestOfTheBatchLands) {
 }
 
 TEST_F(Batches, BatchesOfOneStreamInOneCommitSeeEachOther) {
-    // Submitted back to back, they are usually merged into one commit; the
-    // second copy must still be a replay and the correction must win.
+    // A commit delay far longer than the three submits take puts them in one
+    // transaction: the copy of batch 1 must still be a replay, the correction must win.
+    pipeline.reset();
+    PipelineOptions options;
+    options.commit_delay = std::chrono::seconds(1);
+    pipeline = std::make_unique<Pipeline>(*store, options);
     auto one = submit({doc("F1")}, 3, 1);
     auto two = submit({doc("F1", "01001", "I10")}, 3, 2);
     auto again = submit({doc("F1")}, 3, 1);
@@ -137,6 +141,8 @@ TEST_F(Batches, BatchesOfOneStreamInOneCommitSeeEachOther) {
     EXPECT_EQ(replay.verdict, BatchVerdict::replay);
     EXPECT_EQ(replay.results.at(0).status, Status::accepted);
     EXPECT_EQ(log_size(), 2u);
+    pipeline->close();
+    EXPECT_EQ(pipeline->stats().commits, 1u);
 }
 
 TEST(CommitDelay, BatchesArrivingWithinTheDelayShareOneCommit) {
