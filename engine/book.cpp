@@ -24,8 +24,12 @@ void BookReader::load_version(const schema::LogEntry& e, uint64_t seq, BookVersi
     out.flagged = e.flags & schema::kFlagConflict;
     out.arrival_us = e.arrival_us;
     out.hash = e.hash;
+    out.kind = static_cast<RecordKind>(e.kind);
+    out.generation = static_cast<Generation>(e.generation);
+    out.format = static_cast<SourceFormat>(e.format);
     out.principal.assign(e.principal);
     out.warnings.assign(e.warnings);
+    out.source.assign(e.source);
     decompressor_.decompress(e.codec, e.payload, e.raw_size, out.canonical);
 }
 
@@ -56,6 +60,7 @@ bool BookReader::read(std::string_view id, Book& out, bool with_history) {
             ep.ma_lk.assign(e.episode_key.substr(schema::kFacilityLength));
             ep.admitted = e.admitted;
             ep.versions = e.version;
+            ep.timing = e.timing;
             load_version(e, entries_[i].seq, ep.current);
             ep.earlier.clear();
             if (!with_history) continue;
@@ -69,76 +74,6 @@ bool BookReader::read(std::string_view id, Book& out, bool with_history) {
         return 0;
     });
     return true;
-}
-
-namespace {
-
-std::string_view type_name(schema::PersonType t) {
-    switch (t) {
-        case schema::PersonType::citizen: return "citizen_id";
-        case schema::PersonType::social_insurance: return "social_insurance_code";
-        case schema::PersonType::old_id: return "old_id";
-        case schema::PersonType::passport: return "passport";
-        case schema::PersonType::none: break;
-    }
-    return "none";
-}
-
-void append_version(std::string& out, const BookVersion& v) {
-    out += "{\"seq\":" + std::to_string(v.seq);
-    out += ",\"status\":";
-    append_canonical_string(out, v.status == schema::EntryStatus::new_version ? "new_version" : "accepted");
-    out += v.flagged ? ",\"flagged\":true" : ",\"flagged\":false";
-    out += ",\"arrival\":";
-    append_json_time(out, v.arrival_us);
-    out += ",\"principal\":";
-    append_canonical_string(out, v.principal);
-    out += ",\"warnings\":";
-    out += v.warnings.empty() ? "[]" : v.warnings;
-    out += ",\"record\":";
-    out += v.canonical;
-    out += '}';
-}
-
-}  // namespace
-
-std::string book_json(const Book& book) {
-    std::string out = "{\"person\":{\"owner\":{\"type\":";
-    append_canonical_string(out, type_name(book.root.type));
-    out += ",\"value\":";
-    append_canonical_string(out, book.root.text());
-    out += "},\"filed_under\":[";
-    for (std::size_t i = 0; i < book.filed_under.size(); ++i) {
-        if (i) out += ',';
-        out += "{\"type\":";
-        append_canonical_string(out, type_name(book.filed_under[i].type));
-        out += ",\"value\":";
-        append_canonical_string(out, book.filed_under[i].text());
-        out += '}';
-    }
-    out += "]},\"episodes\":[";
-    for (std::size_t i = 0; i < book.episodes.size(); ++i) {
-        const BookEpisode& ep = book.episodes[i];
-        if (i) out += ',';
-        out += "{\"facility\":";
-        append_canonical_string(out, ep.facility);
-        out += ",\"ma_lk\":";
-        append_canonical_string(out, ep.ma_lk);
-        out += ",\"versions\":" + std::to_string(ep.versions);
-        out += ",\"current\":";
-        append_version(out, ep.current);
-        if (!ep.earlier.empty()) {
-            out += ",\"earlier\":[";
-            for (std::size_t j = 0; j < ep.earlier.size(); ++j) {
-                if (j) out += ',';
-                append_version(out, ep.earlier[j]);
-            }
-            out += ']';
-        }
-        out += '}';
-    }
-    out += "]}";
-    return out;
 }
 
 }  // namespace ehb

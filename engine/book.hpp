@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/record.hpp"
 #include "storage/codec.hpp"
 #include "storage/store.hpp"
 
@@ -17,16 +18,22 @@ struct BookVersion {
     bool flagged = false;
     int64_t arrival_us = 0;
     Hash128 hash;           // of the canonical bytes
+    RecordKind kind = RecordKind::episode;
+    Generation generation = Generation::qd130;
+    SourceFormat format = SourceFormat::json;
     std::string principal;
     std::string warnings;   // JSON array or empty
+    std::string source;     // what the sender signed, verbatim (an XML submission's CHUKYDONVI), or empty
     std::string canonical;  // the record as accepted
 };
 
+// An episode, an open episode (a check-in) or a vaccination, as its current version has it.
 struct BookEpisode {
-    std::string facility;
+    std::string facility;           // kVaccinationFacility for a vaccination
     std::string ma_lk;
-    uint64_t admitted = 0;          // NGAY_VAO, yyyymmddHHMM
+    uint64_t admitted = 0;          // NGAY_VAO (NGAY_TIEM), yyyymmddHHMM
     uint32_t versions = 0;
+    schema::RecordTiming timing;    // when the full record arrived, and its discharge time
     BookVersion current;
     std::vector<BookVersion> earlier;  // only with history, newest first
 };
@@ -60,7 +67,14 @@ private:
     std::vector<Found> entries_;
 };
 
-// The book as JSON (docs/operations.md, "ehb book").
-std::string book_json(const Book& book);
+// The book as JSON (docs/operations.md, "ehb book"): the person, then the
+// health book's four groups (administrative, history, episodes, summaries),
+// with follow-ups as of `today` (yyyymmdd, local time): an appointment is
+// missed once its day has passed with no visit that carried its slip.
+std::string book_json(const Book& book, uint32_t today);
+std::string book_json(const Book& book);  // as of today in Vietnam (UTC+7)
+
+// Today's date in Vietnam (UTC+7) as yyyymmdd.
+uint32_t vietnam_today();
 
 }  // namespace ehb

@@ -12,6 +12,8 @@
 #include <ctime>
 #include <vector>
 
+#include "engine/tables.hpp"
+
 namespace ehb {
 
 namespace {
@@ -84,6 +86,37 @@ void prepend_index(std::string& path, std::size_t index) {
     path.insert(0, seg);
 }
 
+// A plain decimal -?[0-9]+(.[0-9]+)? without redundant zeros: "007" → 7,
+// "1500.50" → 1500.5, "2.0" → 2, "-0" → 0. False (nothing written) for any other text.
+bool append_decimal(std::string& out, std::string_view s) {
+    std::size_t i = 0;
+    const bool negative = !s.empty() && s[0] == '-';
+    if (negative) ++i;
+    const std::size_t int_begin = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    std::size_t int_end = i;
+    if (int_end == int_begin) return false;
+    std::size_t frac_begin = i, frac_end = i;
+    if (i < s.size()) {
+        if (s[i] != '.') return false;
+        frac_begin = ++i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        if (i != s.size() || i == frac_begin) return false;
+        frac_end = i;
+        while (frac_end > frac_begin && s[frac_end - 1] == '0') --frac_end;
+    }
+    std::size_t lead = int_begin;
+    while (lead + 1 < int_end && s[lead] == '0') ++lead;
+    const bool zero = int_end - lead == 1 && s[lead] == '0' && frac_end == frac_begin;
+    if (negative && !zero) out.push_back('-');
+    out.append(s.substr(lead, int_end - lead));
+    if (frac_end > frac_begin) {
+        out.push_back('.');
+        out.append(s.substr(frac_begin, frac_end - frac_begin));
+    }
+    return true;
+}
+
 }  // namespace
 
 void append_json_time(std::string& out, int64_t us) {
@@ -141,6 +174,7 @@ struct CanonicalWriter::Impl {
     std::vector<std::vector<Member>> levels;
     std::string* out = nullptr;
     std::string* dup = nullptr;
+    Generation generation = Generation::qd130;
 
     bool value(const element& e, std::size_t depth) {
         std::string& o = *out;
@@ -184,13 +218,124 @@ struct CanonicalWriter::Impl {
         return true;
     }
 
-    bool object(const element& e, std::size_t depth) {
+    // Collects an object's members in key order; false on a repeated key.
+    // Inside a table (`table` set), keys are the fields' stored names.
+    bool sorted_members(const element& e, std::size_t depth, std::string_view table) {
         if (levels.size() <= depth) levels.resize(depth + 1);
         std::vector<Member>& members = levels[depth];
         members.clear();
         const simdjson::dom::object obj = e.get_object().value_unsafe();  // a copy: type checked by the caller
-        for (auto kv : obj) members.push_back(Member{key_prefix(kv.key), kv.key, kv.value});
+        for (auto kv : obj) {
+            const std::string_view key = table.empty() ? kv.key : current_field_name(generation, table, kv.key);
+            members.push_back(Member{key_prefix(key), key, kv.value});
+        }
         std::sort(members.begin(), members.end(), key_less);
+        for (std::size_t i = 1; i < members.size(); ++i) {
+            if (members[i].key == members[i - 1].key) {
+                dup->assign(members[i].key);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // The top level of an episode document: tables, written as `table` rows.
+    bool document(const element& e) {
+        if (e.type() != element_type::OBJECT) return value(e, 0);
+        if (!sorted_members(e, 0, {})) return false;
+        std::string& o = *out;
+        o.push_back('{');
+        const std::size_t n = levels[0].size();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (i != 0) o.push_back(',');
+            const Member m = levels[0][i];
+            append_canonical_string(o, m.key);
+            o.push_back(':');
+            bool ok = true;
+            if (m.value.type() == element_type::OBJECT) {
+                ok = row(m.value, 1, m.key);
+            } else if (m.value.type() == element_type::ARRAY) {
+                o.push_back('[');
+                std::size_t j = 0;
+                const simdjson::dom::array rows = m.value.get_array().value_unsafe();
+                for (element child : rows) {
+                    if (j != 0) o.push_back(',');
+                    ok = child.type() == element_type::OBJECT ? row(child, 2, m.key) : value(child, 2);
+                    if (!ok) {
+                        prepend_index(*dup, j);
+                        break;
+                    }
+                    ++j;
+                }
+                o.push_back(']');
+            } else {
+                ok = value(m.value, 1);
+            }
+            if (!ok) {
+                prepend_key(*dup, m.key);
+                return false;
+            }
+        }
+        o.push_back('}');
+        return true;
+    }
+
+    // One table object or row: stored names, no empty fields, normalised numbers.
+    bool row(const element& e, std::size_t depth, std::string_view table) {
+        if (!sorted_members(e, depth, table)) return false;
+        std::string& o = *out;
+        o.push_back('{');
+        bool first = true;
+        const std::size_t n = levels[depth].size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const Member m = levels[depth][i];
+            const element_type t = m.value.type();
+            if (t == element_type::NULL_VALUE) continue;
+            if (t == element_type::STRING && m.value.get_string().value_unsafe().empty()) continue;
+            if (!first) o.push_back(',');
+            first = false;
+            append_canonical_string(o, m.key);
+            o.push_back(':');
+            if (is_numeric_field(table, m.key) && number(m.value)) continue;
+            if (!value(m.value, depth + 1)) {
+                prepend_key(*dup, m.key);
+                return false;
+            }
+        }
+        o.push_back('}');
+        return true;
+    }
+
+    // A number field's value as a normalised decimal number; false (nothing
+    // written) when it is neither a number nor a decimal string.
+    bool number(const element& e) {
+        std::string& o = *out;
+        char num[400];  // the longest fixed-notation double is 309 digits + sign + point
+        switch (e.type()) {
+            case element_type::INT64: {
+                auto r = std::to_chars(num, num + sizeof num, e.get_int64().value_unsafe());
+                o.append(num, r.ptr);
+                return true;
+            }
+            case element_type::UINT64: {
+                auto r = std::to_chars(num, num + sizeof num, e.get_uint64().value_unsafe());
+                o.append(num, r.ptr);
+                return true;
+            }
+            case element_type::DOUBLE: {
+                const double d = e.get_double().value_unsafe();
+                auto r = std::to_chars(num, num + sizeof num, d == 0 ? 0.0 : d, std::chars_format::fixed);
+                o.append(num, r.ptr);
+                return true;
+            }
+            case element_type::STRING: return append_decimal(o, e.get_string().value_unsafe());
+            default: return false;
+        }
+    }
+
+    bool object(const element& e, std::size_t depth) {
+        if (!sorted_members(e, depth, {})) return false;
+        std::vector<Member>& members = levels[depth];
         for (std::size_t i = 1; i < members.size(); ++i) {
             if (members[i].key == members[i - 1].key) {
                 dup->assign(members[i].key);
@@ -228,6 +373,16 @@ bool CanonicalWriter::write(const simdjson::dom::element& root, std::string& out
     impl_->out = &out;
     impl_->dup = &duplicate_path;
     return impl_->value(root, 0);
+}
+
+bool CanonicalWriter::write_document(const simdjson::dom::element& root, Generation g, std::string& out,
+                                     std::string& duplicate_path) {
+    out.clear();
+    duplicate_path.clear();
+    impl_->out = &out;
+    impl_->dup = &duplicate_path;
+    impl_->generation = g;
+    return impl_->document(root);
 }
 
 bool canonicalize_json(std::string_view json, std::string& out, std::string& error) {

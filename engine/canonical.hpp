@@ -34,6 +34,16 @@ public:
     // and `out` is unspecified.
     bool write(const simdjson::dom::element& root, std::string& out, std::string& duplicate_path);
 
+    // The canonical form of an episode document (docs/records.md section 7):
+    // as write(), and inside every table (an object, or each object row of an
+    // array) fields carry their stored names (current_field_name for `g`),
+    // fields whose value is null or "" are left out (they hold no value in
+    // any of the formats), and number fields (is_numeric_field) given as a
+    // number or a decimal string are written as a decimal number without
+    // redundant zeros, so "2", 2 and 2.0 are the same content.
+    bool write_document(const simdjson::dom::element& root, Generation g, std::string& out,
+                        std::string& duplicate_path);
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;

@@ -12,11 +12,27 @@ int64_t now_us() {
 }
 
 Preparer::Preparer(const DictionarySet* dictionaries, ParseLimits limits)
-    : dictionaries_(dictionaries), parser_(limits) {}
+    : dictionaries_(dictionaries), parser_(limits), xml_(limits.max_document_bytes), fhir_(limits.max_document_bytes) {}
 
 void Preparer::prepare(std::string_view document, Prepared& out) {
     out.warnings.clear();
-    out.ok = parser_.parse(document, out.record, out.error);
+    out.source.clear();
+    std::string_view episode = document;
+    if (looks_like_xml(document)) {
+        out.format = SourceFormat::xml;
+        out.ok = xml_.read(document, submission_, out.error);
+        if (!out.ok) return;
+        episode = submission_.document;
+        out.source.swap(submission_.signature);
+    } else if (looks_like_fhir_bundle(document)) {
+        out.format = SourceFormat::fhir;
+        out.ok = fhir_.read(document, normalised_, out.error);
+        if (!out.ok) return;
+        episode = normalised_;
+    } else {
+        out.format = SourceFormat::json;
+    }
+    out.ok = parser_.parse(episode, out.record, out.error);
     if (!out.ok) return;
     auto dictionary = dictionaries_ ? dictionaries_->latest() : nullptr;
     out.codec = compressor_.compress(out.record.canonical, out.payload, dictionary.get());
@@ -51,15 +67,28 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         }
         const ParsedRecord& rec = p.record;
         schema::episode_key(rec.facility, rec.ma_lk, key);
+        // The first full record closes the episode: the 24-hour rule is measured from it.
+        const schema::RecordTiming closing =
+            rec.kind == RecordKind::episode ? schema::RecordTiming{arrival_us, rec.discharged} : schema::RecordTiming{};
         // A new key gets its head at once (it will point at the entry appended
         // below); an existing one is left as it is and read back.
-        auto head = store.insert_episode(key, {store.next_seq(), 1, rec.hash, {}});
+        auto head = store.insert_episode(key, {store.next_seq(), 1, rec.hash, {}, closing, rec.appointment});
         if (head && head->hash == rec.hash) {
             // Same content as the current version: nothing new is written.
             r.status = Status::duplicate;
             r.seq = head->current_seq;
             continue;
         }
+        if (head && rec.kind == RecordKind::checkin && head->timing.closed_us != 0) {
+            // A check-in is informational: once the full record is in, a late
+            // or resent one must not reopen the episode. Nothing is written.
+            r.status = Status::duplicate;
+            r.seq = head->current_seq;
+            r.warnings.push_back({"W_CHECKIN_LATE", "XML0",
+                                  "the episode's full record has already arrived; a check-in does not reopen it"});
+            continue;
+        }
+        const schema::RecordTiming timing = head && head->timing.closed_us != 0 ? head->timing : closing;
         resolve_identity(store, rec.ids, filing_);
 
         schema::LogEntry e;
@@ -73,13 +102,19 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         e.hash = rec.hash;
         e.admitted = rec.admitted;
         e.filed_under = filing_.filed_under;
+        e.kind = static_cast<schema::EntryKind>(rec.kind);
+        e.generation = static_cast<uint8_t>(rec.generation);
+        e.format = static_cast<uint8_t>(p.format);
+        e.timing = timing;
         e.principal = principal.substr(0, 255);
         e.episode_key = key;
         e.warnings = p.warnings;
+        e.source = p.source;
         e.payload = p.payload;
         uint64_t seq = store.append(e);
 
-        store.set_episode(key, {seq, e.version, rec.hash, filing_.filed_under});
+        store.set_episode(key, {seq, e.version, rec.hash, filing_.filed_under, timing, rec.appointment});
+        store.reschedule(key, head ? head->appointment : 0, rec.appointment);
         // The person index lists current versions only: the superseded one leaves it.
         if (head && head->filed_under) store.unfile(head->filed_under, head->current_seq);
         if (filing_.filed_under) store.file(filing_.filed_under, seq);

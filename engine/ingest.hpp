@@ -12,9 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include "engine/fhir_in.hpp"
 #include "engine/identity.hpp"
 #include "engine/parse.hpp"
 #include "engine/record.hpp"
+#include "engine/xml_submission.hpp"
 #include "storage/codec.hpp"
 #include "storage/store.hpp"
 
@@ -23,8 +25,10 @@ namespace ehb {
 // One document after the CPU stage.
 struct Prepared {
     bool ok = false;
+    SourceFormat format = SourceFormat::json;  // as detected from the content
     ParsedRecord record;  // when ok
     Issue error;          // when !ok
+    std::string source;   // an XML submission's signature block, verbatim; else empty
     schema::Codec codec = schema::Codec::raw;
     std::string payload;  // the canonical bytes, encoded with `codec`
     std::string warnings; // JSON array of the record's warnings, or empty
@@ -39,8 +43,10 @@ struct RecordResult {
     std::vector<Issue> warnings;
 };
 
-// Per-thread CPU stage; reuses its parser and compression buffers. Compresses
-// with the latest dictionary of `dictionaries` when there is one.
+// Per-thread CPU stage; reuses its parsers and compression buffers. Tells
+// the format from the content (an XML submission, a FHIR Bundle or an episode
+// document), normalises XML and FHIR into an episode document, then parses
+// that. Compresses with the latest dictionary of `dictionaries` when there is one.
 class Preparer {
 public:
     explicit Preparer(const DictionarySet* dictionaries = nullptr, ParseLimits limits = {});
@@ -49,6 +55,10 @@ public:
 private:
     const DictionarySet* dictionaries_;
     EpisodeParser parser_;
+    XmlSubmissionReader xml_;
+    FhirBundleReader fhir_;
+    XmlSubmission submission_;
+    std::string normalised_;
     Compressor compressor_;
 };
 

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "engine/canonical.hpp"
+#include "engine/tables.hpp"
 #include "engine/validate.hpp"
 
 namespace ehb {
@@ -61,29 +62,11 @@ bool fail(Issue& e, std::string_view code, std::string field, std::string reason
     return false;
 }
 
-void fill_slot(FieldValue& v, const element& el) {
-    switch (el.type()) {
-        case element_type::STRING:
-            v.kind = JsonKind::string;
-            v.text = el.get_string().value_unsafe();
-            break;
-        case element_type::INT64:
-            v.kind = JsonKind::int64;
-            v.i64 = el.get_int64().value_unsafe();
-            break;
-        case element_type::UINT64:
-            v.kind = JsonKind::uint64;
-            v.u64 = el.get_uint64().value_unsafe();
-            break;
-        case element_type::DOUBLE:
-            v.kind = JsonKind::dbl;
-            v.dbl = el.get_double().value_unsafe();
-            break;
-        case element_type::NULL_VALUE: v.kind = JsonKind::null; break;
-        case element_type::BOOL: v.kind = JsonKind::boolean; break;
-        case element_type::OBJECT: v.kind = JsonKind::object; break;
-        case element_type::ARRAY: v.kind = JsonKind::array; break;
-    }
+// A validated yyyymmddHHMM time as the integer it spells.
+uint64_t time_value(std::string_view digits) noexcept {
+    uint64_t v = 0;
+    for (char c : digits) v = v * 10 + static_cast<uint64_t>(c - '0');
+    return v;
 }
 
 // A row's MA_LK, when present and not null, must equal XML1.MA_LK.
@@ -139,6 +122,8 @@ struct EpisodeParser::Impl {
 };
 
 bool EpisodeParser::Impl::parse(std::string_view json, ParsedRecord& out, Issue& e) {
+    out.kind = RecordKind::episode;
+    out.generation = Generation::qd130;
     out.facility.clear();
     out.ma_lk.clear();
     out.ids.citizen.clear();
@@ -146,6 +131,8 @@ bool EpisodeParser::Impl::parse(std::string_view json, ParsedRecord& out, Issue&
     out.ids.passport.clear();
     out.ids.si_codes.clear();
     out.admitted = 0;
+    out.discharged = 0;
+    out.appointment = 0;
     out.canonical.clear();
     out.hash = {};
     out.warnings.clear();
@@ -182,16 +169,46 @@ bool EpisodeParser::Impl::parse(std::string_view json, ParsedRecord& out, Issue&
         return fail(e, "E_NOT_OBJECT", "",
                     std::string("the document must be a JSON object of tables, got ") + type_name(root.type()));
 
-    // Canonical form first: it sorts every object, which also finds duplicate keys.
-    if (!canon.write(root, out.canonical, dup_path))
-        return fail(e, "E_DUPLICATE_KEY", dup_path, "key " + dup_path + " appears more than once in its object");
-
     const simdjson::dom::object top = root.get_object().value_unsafe();
 
+    // What the document records: an episode (XML1), a check-in (XML0 alone)
+    // or a vaccination (TIEM_CHUNG alone).
+    element x1, x0, vaccination;
+    const bool has_xml1 = top.at_key("XML1").get(x1) == simdjson::SUCCESS;
+    const bool has_vaccination = top.at_key("TIEM_CHUNG").get(vaccination) == simdjson::SUCCESS;
+    const bool checkin = !has_xml1 && top.size() == 1 && top.at_key("XML0").get(x0) == simdjson::SUCCESS;
+    out.kind = has_vaccination ? RecordKind::vaccination : checkin ? RecordKind::checkin : RecordKind::episode;
+    out.generation = out.kind == RecordKind::episode ? detect_generation(top) : Generation::qd130;
+
+    // Canonical form first: it sorts every object, which also finds duplicate keys.
+    if (!canon.write_document(root, out.generation, out.canonical, dup_path))
+        return fail(e, "E_DUPLICATE_KEY", dup_path, "key " + dup_path + " appears more than once in its object");
+
+    if (has_vaccination && top.size() != 1)
+        return fail(e, "E_TABLES", "TIEM_CHUNG",
+                    "a vaccination document holds the table TIEM_CHUNG alone, not with other tables");
+    if (!has_xml1 && !has_vaccination && !checkin)
+        return fail(e, "E_NO_XML1", "XML1",
+                    "the document has no XML1 (episode summary) table, and is neither a check-in (XML0 alone) nor a "
+                    "vaccination (TIEM_CHUNG alone)");
+
+    if (out.kind == RecordKind::vaccination) {
+        if (vaccination.type() != element_type::OBJECT)
+            return fail(e, "E_TYPE", "TIEM_CHUNG",
+                        std::string("TIEM_CHUNG must be an object, got ") + type_name(vaccination.type()));
+        if (!validate_vaccination(vaccination.get_object().value_unsafe(), out, e)) return false;
+        out.hash = canonical_hash(out.canonical);
+        return true;
+    }
+    if (out.kind == RecordKind::checkin) {
+        if (x0.type() != element_type::OBJECT)
+            return fail(e, "E_TYPE", "XML0", std::string("XML0 must be an object, got ") + type_name(x0.type()));
+        if (!validate_checkin(x0.get_object().value_unsafe(), out, e)) return false;
+        out.hash = canonical_hash(out.canonical);
+        return true;
+    }
+
     // Tables: XML1 first, then the others in document order.
-    element x1;
-    if (top.at_key("XML1").get(x1) != simdjson::SUCCESS)
-        return fail(e, "E_NO_XML1", "XML1", "the document has no XML1 (episode summary) table");
     if (x1.type() != element_type::OBJECT)
         return fail(e, "E_TYPE", "XML1", std::string("XML1 must be an object, got ") + type_name(x1.type()));
     for (auto kv : top) {
@@ -232,14 +249,15 @@ bool EpisodeParser::Impl::parse(std::string_view json, ParsedRecord& out, Issue&
         }
     }
 
-    // XML1: one pass into slots, then the rules.
+    // XML1: one pass into slots (under the stored names), then the rules.
     xml1.reset();
     const simdjson::dom::object x1_fields = x1.get_object().value_unsafe();
     for (auto kv : x1_fields) {
-        const int slot = xml1_field_index(kv.key);
-        if (slot >= 0) fill_slot(xml1.slot[static_cast<std::size_t>(slot)], kv.value);
+        const int slot = xml1_field_index(current_field_name(out.generation, "XML1", kv.key));
+        if (slot >= 0) read_field_value(kv.value, xml1.slot[static_cast<std::size_t>(slot)]);
     }
-    if (!validate_xml1(xml1, out, e)) return false;
+    if (!validate_xml1(xml1, out.generation, out, e)) return false;
+    out.discharged = time_value(xml1.slot[X1::NGAY_RA].text);
 
     // Every row that names its episode must name this one.
     for (auto kv : top) {
@@ -256,6 +274,12 @@ bool EpisodeParser::Impl::parse(std::string_view json, ParsedRecord& out, Issue&
             }
         }
     }
+    if (!validate_tables(top, out.generation, out, e)) return false;
+    element appointment;
+    std::string_view due;
+    if (top.at_key("XML14").get(appointment) == simdjson::SUCCESS &&
+        appointment["NGAY_HEN_KL"].get(due) == simdjson::SUCCESS && due.size() == 12)
+        out.appointment = static_cast<uint32_t>(time_value(due) / 10000);
 
     out.hash = canonical_hash(out.canonical);
     return true;

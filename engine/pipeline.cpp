@@ -101,7 +101,12 @@ void Pipeline::prepare_loop() {
             Prepared& p = job->prepared[i];
             preparer.prepare(job->documents[i], p);
             const std::string& own = job->source.facility;
-            if (p.ok && !own.empty() && p.record.facility != own) {
+            if (p.ok && !own.empty() && p.record.kind == RecordKind::vaccination) {
+                p.ok = false;
+                p.error = {"E_FORBIDDEN", "TIEM_CHUNG",
+                           "facility " + own + " may push only its own episodes; vaccinations come from an "
+                           "immunisation system's portal principal"};
+            } else if (p.ok && !own.empty() && p.record.facility != own) {
                 p.ok = false;
                 p.error = {"E_FORBIDDEN", "MA_CSKCB",
                            "facility " + own + " may push only its own episodes, not " + p.record.facility + "'s"};

@@ -37,11 +37,33 @@ struct PersonIds {
     std::vector<std::string> si_codes; // 10-digit social-insurance codes of the card(s), unique, in card order
 };
 
+// What a document records (docs/records.md section 1).
+enum class RecordKind : uint8_t {
+    episode = 1,      // XML1 and the tables of one visit
+    checkin = 2,      // XML0 alone: the visit is open, its full record has not arrived
+    vaccination = 3,  // TIEM_CHUNG: one dose, from an immunisation system
+};
+
+// Which generation of the Ministry's standard a document follows, told apart
+// by its fields (engine/tables.hpp).
+enum class Generation : uint8_t {
+    qd130 = 0,   // QĐ 130/QĐ-BYT as amended by QĐ 4750 (the default)
+    qd4210 = 1,  // QĐ 4210/QĐ-BYT (2017): MA_THE, MA_BENH, TINH_TRANG_RV, ...
+    qd3176 = 2,  // QĐ 3176/QĐ-BYT (2024): XML13 MA_CSKCB_DI/MA_CSKCB_DEN, TINH_TRANG_CT
+};
+
+// Which input format a document arrived in.
+enum class SourceFormat : uint8_t { json = 0, xml = 1, fhir = 2 };
+
 struct ParsedRecord {
-    std::string facility;     // XML1.MA_CSKCB (5 characters)
-    std::string ma_lk;        // XML1.MA_LK
+    RecordKind kind = RecordKind::episode;
+    Generation generation = Generation::qd130;
+    std::string facility;     // MA_CSKCB (5 characters); "#VACC" for a vaccination
+    std::string ma_lk;        // MA_LK; for a vaccination HE_THONG_NGUON + "|" + MA_BAN_GHI
     PersonIds ids;
-    uint64_t admitted = 0;    // XML1.NGAY_VAO as the integer yyyymmddHHMM
+    uint64_t admitted = 0;    // NGAY_VAO (NGAY_TIEM for a vaccination) as the integer yyyymmddHHMM
+    uint64_t discharged = 0;  // XML1.NGAY_RA as yyyymmddHHMM; 0 for a check-in or a vaccination
+    uint32_t appointment = 0; // the day of XML14.NGAY_HEN_KL as yyyymmdd; 0 without one
     std::string canonical;    // canonical JSON: sorted keys, no insignificant whitespace
     Hash128 hash;             // XXH3-128 of `canonical`
     std::vector<Issue> warnings;

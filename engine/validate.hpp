@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "engine/record.hpp"
+#include "engine/table_fields.hpp"
 
 namespace ehb {
 
@@ -99,16 +100,7 @@ enum : uint8_t {
 }  // namespace X1
 inline constexpr std::size_t kXml1FieldCount = X1::count_;
 
-enum class FieldType : uint8_t { str, num };
-
-struct Xml1FieldSpec {
-    std::string_view name;
-    FieldType type;
-    uint16_t max_len;  // code points; 0 = unbounded
-    bool required;
-};
-
-inline constexpr std::array<Xml1FieldSpec, kXml1FieldCount> kXml1Fields = {{
+inline constexpr std::array<FieldSpec, kXml1FieldCount> kXml1Fields = {{
 #define EHB_X1_SPEC(name, type, len, req) {#name, FieldType::type, len, req},
     EHB_XML1_FIELDS(EHB_X1_SPEC)
 #undef EHB_X1_SPEC
@@ -117,17 +109,6 @@ inline constexpr std::array<Xml1FieldSpec, kXml1FieldCount> kXml1Fields = {{
 // Slot of a known XML1 field name, or -1 (unknown fields are kept, unchecked).
 int xml1_field_index(std::string_view name) noexcept;
 
-// What the document held for one field.
-enum class JsonKind : uint8_t { absent, null, string, int64, uint64, dbl, boolean, object, array };
-
-struct FieldValue {
-    JsonKind kind = JsonKind::absent;
-    std::string_view text;  // kind == string (unescaped UTF-8)
-    int64_t i64 = 0;        // kind == int64
-    uint64_t u64 = 0;       // kind == uint64
-    double dbl = 0;         // kind == dbl
-};
-
 struct Xml1Fields {
     std::array<FieldValue, kXml1FieldCount> slot;
     void reset() noexcept {
@@ -135,11 +116,12 @@ struct Xml1Fields {
     }
 };
 
-// Checks the XML1 rules in the documented order. On success replaces
-// out.facility, out.ma_lk, out.ids, out.admitted and appends the XML1
-// warnings to out.warnings (which it does not clear); on failure fills
-// `error` with the first problem and returns false.
-bool validate_xml1(const Xml1Fields& in, ParsedRecord& out, Issue& error);
+// Checks the XML1 rules in the documented order, for the generation `g` the
+// document follows (the slots hold the stored names: engine/tables.hpp). On
+// success replaces out.facility, out.ma_lk, out.ids, out.admitted and
+// appends the XML1 warnings to out.warnings (which it does not clear); on
+// failure fills `error` with the first problem and returns false.
+bool validate_xml1(const Xml1Fields& in, Generation g, ParsedRecord& out, Issue& error);
 
 // ---- building blocks (exposed for tests and other stages) ----
 

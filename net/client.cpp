@@ -249,9 +249,9 @@ uint32_t Client::send_push(uint32_t stream, uint64_t batch_seq, std::span<const 
     return finish_frame(wire::Type::push, new_id());
 }
 
-uint32_t Client::send_get_book(std::string_view id, bool history) {
+uint32_t Client::send_get_book(std::string_view id, bool history, bool fhir) {
     begin_frame();
-    wire::encode(out_, wire::GetBook{history, std::string(id)});
+    wire::encode(out_, wire::GetBook{history, std::string(id), fhir});
     return finish_frame(wire::Type::get_book, new_id());
 }
 
@@ -285,8 +285,15 @@ wire::PushResult Client::push(uint32_t stream, uint64_t batch_seq, std::span<con
     return decoded<wire::PushResult>(payload_, "PUSH_RESULT");
 }
 
-std::string Client::get_book(std::string_view id, bool history) {
-    expect(send_get_book(id, history), wire::Type::book);
+std::string Client::get_book(std::string_view id, bool history, bool fhir) {
+    expect(send_get_book(id, history, fhir), wire::Type::book);
+    return payload_;
+}
+
+std::string Client::appointments(uint32_t from, uint32_t to, std::string_view province) {
+    begin_frame();
+    wire::encode(out_, wire::Appointments{from, to, std::string(province)});
+    expect(finish_frame(wire::Type::appointments, new_id()), wire::Type::appointments_reply);
     return payload_;
 }
 

@@ -10,7 +10,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "engine/appointments.hpp"
 #include "engine/book.hpp"
+#include "engine/fhir_out.hpp"
+#include "engine/provinces.hpp"
 #include "net/log.hpp"
 #include "net/server.hpp"
 
@@ -187,7 +190,8 @@ asio::awaitable<bool> Session::authenticate(uint32_t request_id, std::string pay
 void Session::dispatch(const wire::Header& h, std::string payload, std::size_t charge) {
     auto type = static_cast<Type>(h.type);
     bool authenticated = state_ == State::authenticated;
-    if ((type == Type::push || type == Type::get_book || type == Type::stats) && !authenticated) {
+    if ((type == Type::push || type == Type::get_book || type == Type::appointments || type == Type::stats) &&
+        !authenticated) {
         server_.budget().release(charge);
         error(h.request_id, ErrorCode::not_authenticated, "authenticate first (HELLO, then AUTH)");
         return;
@@ -196,6 +200,7 @@ void Session::dispatch(const wire::Header& h, std::string payload, std::size_t c
     server_.budget().release(charge);
     switch (type) {
         case Type::get_book: return get_book(h.request_id, std::move(payload));
+        case Type::appointments: return appointments(h.request_id, std::move(payload));
         case Type::stats: return stats(h.request_id);
         case Type::ping:
             if (payload.size() > 64) return error(h.request_id, ErrorCode::bad_payload, "PING payload above 64 bytes");
@@ -305,7 +310,7 @@ void Session::get_book(uint32_t request_id, std::string payload) {
         try {
             Book book;
             if (reader->read(m.id, book, m.history)) {
-                wire::append_frame(frame, Type::book, request_id, book_json(book));
+                wire::append_frame(frame, Type::book, request_id, m.fhir ? book_fhir(book) : book_json(book));
             } else {
                 wire::encode(out, wire::Error{ErrorCode::bad_id, "not a citizen ID, card number, social-insurance "
                                                                  "code or old ID: '" + m.id + "'"});
@@ -313,6 +318,36 @@ void Session::get_book(uint32_t request_id, std::string payload) {
             }
         } catch (const std::exception& e) {
             log(LogLevel::error, "reading book %s: %s", m.id.c_str(), e.what());
+            wire::encode(out, wire::Error{ErrorCode::internal, e.what()});
+            wire::append_frame(frame, Type::error, request_id, out);
+        }
+        asio::post(self->server_.io(), [self, frame = std::move(frame)]() mutable { self->answer(std::move(frame), 0); });
+    });
+}
+
+void Session::appointments(uint32_t request_id, std::string payload) {
+    wire::Appointments m;
+    if (!wire::decode(payload, m)) return error(request_id, ErrorCode::bad_payload, "APPOINTMENTS payload malformed");
+    if (principal_->role != Role::reader && principal_->role != Role::admin) {
+        return error(request_id, ErrorCode::forbidden, "only a reader or an admin may list appointments");
+    }
+    AppointmentQuery query;
+    if (!parse_day(std::to_string(m.from), query.from) || !parse_day(std::to_string(m.to), query.to) ||
+        query.from > query.to || !(m.province.empty() || is_province_code(m.province))) {
+        return error(request_id, ErrorCode::bad_payload,
+                     "APPOINTMENTS needs real days yyyymmdd, from <= to, and a two-digit province code or none");
+    }
+    query.province = std::move(m.province);
+    query.today = vietnam_today();
+    ++in_flight_;
+    auto self = shared_from_this();
+    asio::post(server_.readers(), [self, request_id, query = std::move(query)] {
+        std::string frame, out;
+        try {
+            wire::append_frame(frame, Type::appointments_reply, request_id,
+                               appointments_json(self->server_.store(), query));
+        } catch (const std::exception& e) {
+            log(LogLevel::error, "listing appointments: %s", e.what());
             wire::encode(out, wire::Error{ErrorCode::internal, e.what()});
             wire::append_frame(frame, Type::error, request_id, out);
         }

@@ -40,6 +40,7 @@ private:
     void dispatch(const wire::Header& h, std::string payload, std::size_t charge);
     void push(uint32_t request_id, std::string payload, std::size_t charge);
     void get_book(uint32_t request_id, std::string payload);
+    void appointments(uint32_t request_id, std::string payload);
     void stats(uint32_t request_id);
     void answer(std::string frame, std::size_t charge);  // a request's answer, back on the I/O thread
     void maybe_finish();

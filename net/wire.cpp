@@ -156,6 +156,8 @@ std::string_view type_name(uint8_t type) {
         case Type::push_result: return "PUSH_RESULT";
         case Type::get_book: return "GET_BOOK";
         case Type::book: return "BOOK";
+        case Type::appointments: return "APPOINTMENTS";
+        case Type::appointments_reply: return "APPOINTMENTS_REPLY";
         case Type::ping: return "PING";
         case Type::pong: return "PONG";
         case Type::bye: return "BYE";
@@ -262,8 +264,14 @@ void encode_push_result(std::string& out, uint32_t stream, uint64_t batch_seq, b
 }
 
 void encode(std::string& out, const GetBook& m) {
-    put(out, static_cast<uint8_t>(m.history));
+    put(out, static_cast<uint8_t>(uint8_t(m.history) | uint8_t(m.fhir) << 1));
     put_str(out, m.id);
+}
+
+void encode(std::string& out, const Appointments& m) {
+    put(out, m.from);
+    put(out, m.to);
+    put_str(out, m.province);
 }
 
 void encode(std::string& out, const Error& m) {
@@ -338,9 +346,15 @@ bool decode(std::string_view in, PushResult& m) {
 bool decode(std::string_view in, GetBook& m) {
     Reader r(in);
     uint8_t options;
-    if (!r.get(options) || (options & ~1u) != 0) return false;
-    m.history = options == 1;
+    if (!r.get(options) || (options & ~3u) != 0) return false;
+    m.history = options & 1;
+    m.fhir = options & 2;
     return r.str(m.id) && r.done();
+}
+
+bool decode(std::string_view in, Appointments& m) {
+    Reader r(in);
+    return r.get(m.from) && r.get(m.to) && r.str(m.province) && r.done();
 }
 
 bool decode(std::string_view in, Error& m) {

@@ -30,6 +30,8 @@ enum class Type : uint8_t {
     push_result = 0x11,
     get_book = 0x20,
     book = 0x21,
+    appointments = 0x22,
+    appointments_reply = 0x23,
     ping = 0x30,
     pong = 0x31,
     bye = 0x40,
@@ -121,6 +123,11 @@ struct PushResult {
 struct GetBook {
     bool history = false;
     std::string id;
+    bool fhir = false;  // the book as a FHIR R4 Bundle instead of ehb's JSON
+};
+struct Appointments {
+    uint32_t from = 0, to = 0;  // days yyyymmdd, both included
+    std::string province;       // two digits, or empty for every province
 };
 struct Error {
     ErrorCode code = ErrorCode::internal;
@@ -136,6 +143,7 @@ void encode(std::string& out, const AuthOk& m);
 void encode(std::string& out, const Push& m);
 void encode(std::string& out, const PushResult& m);
 void encode(std::string& out, const GetBook& m);
+void encode(std::string& out, const Appointments& m);
 void encode(std::string& out, const Error& m);
 // A PUSH (format 1) straight from the caller's documents.
 void encode_push(std::string& out, uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents);
@@ -154,6 +162,7 @@ bool decode(std::string_view in, AuthOk& m);
 bool decode(std::string_view in, Push& m);
 bool decode(std::string_view in, PushResult& m);
 bool decode(std::string_view in, GetBook& m);
+bool decode(std::string_view in, Appointments& m);
 bool decode(std::string_view in, Error& m);
 
 // The bytes of a PUSH payload after batch_seq (format, count, documents): what

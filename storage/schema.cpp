@@ -38,10 +38,16 @@ void LogEntry::encode(char* p) const {
     auto key = filed_under.bytes();
     std::memcpy(p, key.data(), key.size());
     p += key.size();
+    p = store(p, static_cast<uint8_t>(kind));
+    p = store(p, generation);
+    p = store(p, format);
+    p = store(p, timing.closed_us);
+    p = store(p, timing.discharged);
     p = store(p, static_cast<uint8_t>(principal.size()));
     p = store(p, static_cast<uint16_t>(episode_key.size()));
     p = store(p, static_cast<uint32_t>(warnings.size()));
-    for (std::string_view part : {principal, episode_key, warnings, payload}) {
+    p = store(p, static_cast<uint32_t>(source.size()));
+    for (std::string_view part : {principal, episode_key, warnings, source, payload}) {
         std::memcpy(p, part.data(), part.size());
         p += part.size();
     }
@@ -61,17 +67,24 @@ std::optional<LogEntry> LogEntry::decode(std::string_view b) {
     e.hash = {load<uint64_t>(p + 27), load<uint64_t>(p + 35)};
     e.admitted = load<uint64_t>(p + 43);
     e.filed_under = PersonKey::from_bytes({p + 51, PersonKey::kSize});
-    std::size_t principal_len = load<uint8_t>(p + 60);
-    std::size_t key_len = load<uint16_t>(p + 61);
-    std::size_t warnings_len = load<uint32_t>(p + 63);
+    e.kind = static_cast<EntryKind>(load<uint8_t>(p + 60));
+    e.generation = load<uint8_t>(p + 61);
+    e.format = load<uint8_t>(p + 62);
+    e.timing = {load<int64_t>(p + 63), load<uint64_t>(p + 71)};
+    std::size_t principal_len = load<uint8_t>(p + 79);
+    std::size_t key_len = load<uint16_t>(p + 80);
+    std::size_t warnings_len = load<uint32_t>(p + 82);
+    std::size_t source_len = load<uint32_t>(p + 86);
     std::size_t offset = kHeaderSize;
-    if (offset + principal_len + key_len + warnings_len > b.size()) return std::nullopt;
+    if (offset + principal_len + key_len + warnings_len + source_len > b.size()) return std::nullopt;
     e.principal = b.substr(offset, principal_len);
     offset += principal_len;
     e.episode_key = b.substr(offset, key_len);
     offset += key_len;
     e.warnings = b.substr(offset, warnings_len);
     offset += warnings_len;
+    e.source = b.substr(offset, source_len);
+    offset += source_len;
     e.payload = b.substr(offset);
     return e;
 }

@@ -6,7 +6,8 @@
 //   meta        ASCII name                          format version, compression dictionaries (kMeta*)
 //   log         u64 sequence (native, INTEGERKEY)   LogEntry: header + principal + episode key
 //                                                   + warnings + payload (canonical JSON, maybe zstd)
-//   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (37 bytes): current version
+//   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (57 bytes): current version, when the
+//                                                   full record first arrived, its appointment day
 //   person_log  PersonKey (9)                       dup u64 sequence (INTEGERDUP): the current version
 //                                                   of each episode filed there (a new version replaces it);
 //                                                   a record is filed under the root its identifiers lead to
@@ -17,6 +18,8 @@
 //                                                   SHA-256 of the credential, created/revoked times
 //   batches     BatchKey: u8 name length + principal  the stored answer to a pushed batch: Hash128 of
 //               + u32 stream + u64 batch_seq (BE)   its documents + the encoded results (engine/batch_ledger.hpp)
+//   appointments u32 yyyymmdd (BE) + EpisodeKey     empty: the day of the re-examination appointment
+//                                                   (XML14.NGAY_HEN_KL) of an episode's current version
 //
 // Integers in values are little-endian (the only byte order ehb runs on);
 // PersonKey values are big-endian so that keys sort by type, then number.
@@ -39,7 +42,7 @@ static_assert(std::endian::native == std::endian::little, "ehb stores little-end
 namespace ehb::schema {
 
 // Bump on any change of a layout below; a data directory of another version is refused.
-inline constexpr uint32_t kFormatVersion = 2;  // 2: principals and batches
+inline constexpr uint32_t kFormatVersion = 3;  // 2: principals and batches; 3: record kinds, formats, sources
 
 struct Table {
     const char* name;
@@ -54,7 +57,9 @@ inline constexpr Table kLinks{"links", MDB_CREATE};
 inline constexpr Table kMembers{"members", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED};
 inline constexpr Table kPrincipals{"principals", MDB_CREATE};
 inline constexpr Table kBatches{"batches", MDB_CREATE};
-inline constexpr std::array kTables{kMeta, kLog, kEpisodes, kPersonLog, kLinks, kMembers, kPrincipals, kBatches};
+inline constexpr Table kAppointments{"appointments", MDB_CREATE};
+inline constexpr std::array kTables{kMeta,    kLog,       kEpisodes, kPersonLog,  kLinks,
+                                    kMembers, kPrincipals, kBatches, kAppointments};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;
@@ -156,10 +161,28 @@ inline void batch_key(std::string_view principal, uint32_t stream, uint64_t batc
 }
 inline constexpr std::size_t kMaxPrincipalName = 64;
 
+// ---- AppointmentKey: the day an appointment falls due, then the episode ----
+
+// Big-endian day first, so a cursor walks a date range in order.
+inline void appointment_key(uint32_t yyyymmdd, std::string_view episode_key, std::string& out) {
+    const uint32_t be = __builtin_bswap32(yyyymmdd);
+    out.assign(reinterpret_cast<const char*>(&be), 4).append(episode_key);
+}
+inline uint32_t appointment_day(std::string_view key) { return __builtin_bswap32(load<uint32_t>(key.data())); }
+
 // ---- EpisodeHead: the current version of an episode ----
 
+// When an episode's full record (XML1) first arrived, and the discharge time it
+// gave: the 24-hour rule is measured between them. Zero while the episode is
+// open (only a check-in has arrived) and for vaccinations.
+struct RecordTiming {
+    int64_t closed_us = 0;    // arrival of the first version with XML1, microseconds since the epoch (UTC)
+    uint64_t discharged = 0;  // that version's NGAY_RA, yyyymmddHHMM local time (UTC+7)
+    friend bool operator==(const RecordTiming&, const RecordTiming&) = default;
+};
+
 struct EpisodeHead {
-    static constexpr std::size_t kSize = 37;
+    static constexpr std::size_t kSize = 57;
     uint64_t current_seq = 0;  // log entry of the current version
     uint32_t versions = 0;     // how many versions were stored
     Hash128 hash;              // content hash of the current version
@@ -167,6 +190,8 @@ struct EpisodeHead {
     // new version never reads the log: a random log read maps a whole
     // fault-around window of the file into the writer (RSS).
     PersonKey filed_under;
+    RecordTiming timing;
+    uint32_t appointment = 0;  // the current version's appointment day (yyyymmdd), 0 for none
 
     std::array<char, kSize> bytes() const {
         std::array<char, kSize> b{};
@@ -176,18 +201,28 @@ struct EpisodeHead {
         p = store(p, hash.hi);
         auto key = filed_under.bytes();
         std::memcpy(p, key.data(), key.size());
+        p += key.size();
+        p = store(p, timing.closed_us);
+        p = store(p, timing.discharged);
+        store(p, appointment);
         return b;
     }
     static EpisodeHead from_bytes(std::string_view b) {
         const char* p = b.data();
-        return {load<uint64_t>(p), load<uint32_t>(p + 8), {load<uint64_t>(p + 12), load<uint64_t>(p + 20)},
-                PersonKey::from_bytes({p + 28, PersonKey::kSize})};
+        return {load<uint64_t>(p),
+                load<uint32_t>(p + 8),
+                {load<uint64_t>(p + 12), load<uint64_t>(p + 20)},
+                PersonKey::from_bytes({p + 28, PersonKey::kSize}),
+                {load<int64_t>(p + 37), load<uint64_t>(p + 45)},
+                load<uint32_t>(p + 53)};
     }
 };
 
 // ---- LogEntry: one accepted record with its metadata ----
 
 enum class EntryStatus : uint8_t { accepted = 1, new_version = 3 };  // same numbers as ehb::Status
+// The numbers of ehb::RecordKind, ehb::Generation and ehb::SourceFormat (engine/record.hpp).
+enum class EntryKind : uint8_t { episode = 1, checkin = 2, vaccination = 3 };
 enum class Codec : uint8_t { raw = 0, zstd = 1 };
 inline constexpr uint8_t kFlagConflict = 1;  // citizen ID and card point at two different people
 
@@ -202,16 +237,22 @@ struct LogEntry {
     Hash128 hash;               // XXH3-128 of the canonical bytes
     uint64_t admitted = 0;      // NGAY_VAO as yyyymmddHHMM, for ordering a book
     PersonKey filed_under;      // the person index entry written for it (none: unidentified)
+    EntryKind kind = EntryKind::episode;
+    uint8_t generation = 0;     // of the Ministry's standard the record was sent in
+    uint8_t format = 0;         // json, xml or fhir: how it was sent
+    RecordTiming timing;        // the episode's, as of this version
     std::string_view principal; // who pushed it (≤ 255 bytes)
     std::string_view episode_key;
     std::string_view warnings;  // JSON array of {code, field, reason}, or empty
+    std::string_view source;    // what the sender signed, kept verbatim (an XML submission's CHUKYDONVI), or empty
     std::string_view payload;   // canonical bytes, encoded with `codec`
 
-    static constexpr std::size_t kHeaderSize = 1 + 1 + 1 + 1 + 4 + 8 + 8 + 4 + 16 + 8 + PersonKey::kSize + 1 + 2 + 4;
-    static constexpr uint8_t kLayout = 1;
+    static constexpr std::size_t kHeaderSize =
+        1 + 1 + 1 + 1 + 4 + 8 + 8 + 4 + 16 + 8 + PersonKey::kSize + 1 + 1 + 1 + 8 + 8 + 1 + 2 + 4 + 4;
+    static constexpr uint8_t kLayout = 2;
 
     std::size_t encoded_size() const {
-        return kHeaderSize + principal.size() + episode_key.size() + warnings.size() + payload.size();
+        return kHeaderSize + principal.size() + episode_key.size() + warnings.size() + source.size() + payload.size();
     }
     void encode(char* p) const;
     // Views point into `b`; nullopt when `b` is not a LogEntry of this layout.

@@ -106,6 +106,21 @@ void StoreWriter::unfile(PersonKey key, uint64_t seq) {
     if (rc != MDB_NOTFOUND) lmdb::check("mdb_del", t_.person_log.name(), rc);
 }
 
+void StoreWriter::reschedule(std::string_view episode_key, uint32_t before, uint32_t after) {
+    if (before == after) return;
+    std::string key;
+    if (before != 0) {
+        schema::appointment_key(before, episode_key, key);
+        MDB_val kv = lmdb::to_val(key);
+        int rc = mdb_del(txn_.get(), t_.appointments.get(), &kv, nullptr);
+        if (rc != MDB_NOTFOUND) lmdb::check("mdb_del", t_.appointments.name(), rc);
+    }
+    if (after != 0) {
+        schema::appointment_key(after, episode_key, key);
+        t_.appointments.put(txn_, key, {});
+    }
+}
+
 void StoreWriter::link(PersonKey alias, PersonKey owner) {
     auto a = alias.bytes();
     auto o = owner.bytes();
@@ -170,6 +185,7 @@ void Store::init_schema() {
     tables_.members = lmdb::Dbi::open(txn, schema::kMembers.name, schema::kMembers.flags);
     tables_.principals = lmdb::Dbi::open(txn, schema::kPrincipals.name, schema::kPrincipals.flags);
     tables_.batches = lmdb::Dbi::open(txn, schema::kBatches.name, schema::kBatches.flags);
+    tables_.appointments = lmdb::Dbi::open(txn, schema::kAppointments.name, schema::kAppointments.flags);
     txn.commit();
     load_dictionaries();
 }

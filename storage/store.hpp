@@ -27,7 +27,7 @@ struct StoreOptions {
 };
 
 struct Tables {
-    lmdb::Dbi meta, log, episodes, person_log, links, members, principals, batches;
+    lmdb::Dbi meta, log, episodes, person_log, links, members, principals, batches, appointments;
 };
 
 // Typed reads inside one transaction (read-only or the writer's own).
@@ -42,6 +42,20 @@ public:
     // Appends, ascending, the current version of each episode filed under `key`.
     void filed(schema::PersonKey key, std::vector<uint64_t>& out) const;
     uint64_t last_seq() const;  // 0 for an empty log
+    // Calls f(day, episode_key) for every appointment due from day `from` to
+    // day `to` (yyyymmdd, both included), in day order.
+    template <class F>
+    void appointments(uint32_t from, uint32_t to, F&& f) const {
+        lmdb::Cursor c(txn_, t_.appointments);
+        std::string start;
+        schema::appointment_key(from, {}, start);
+        std::string_view k = start, v;
+        for (bool ok = c.get(k, v, MDB_SET_RANGE); ok; ok = c.get(k, v, MDB_NEXT)) {
+            const uint32_t day = schema::appointment_day(k);
+            if (day > to) break;
+            f(day, k.substr(4));
+        }
+    }
     std::size_t entries(const lmdb::Dbi& table) const { return table.entries(txn_); }
     const Tables& tables() const { return t_; }
     const lmdb::Txn& txn() const { return txn_; }
@@ -66,6 +80,8 @@ public:
     void file(schema::PersonKey key, uint64_t seq);
     void unfile(schema::PersonKey key, uint64_t seq);  // when a newer version supersedes `seq`
     void link(schema::PersonKey alias, schema::PersonKey owner);
+    // Moves an episode's appointment from day `before` to day `after` (0: none).
+    void reschedule(std::string_view episode_key, uint32_t before, uint32_t after);
 
 private:
     uint64_t next_seq_;

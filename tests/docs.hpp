@@ -1,6 +1,7 @@
 // Small valid episode documents for tests, with the fields a test varies.
 #pragma once
 
+#include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -29,7 +30,7 @@ struct Doc {
     std::string admitted = "202501100800";
     std::string discharged = "202501101000";
     std::string icd = "J06.9";
-    std::vector<std::pair<std::string, std::string>> extra;  // more XML1 members: name, raw JSON value
+    std::vector<std::pair<std::string, std::string>> extra;  // more or other XML1 members: name, raw JSON value
     std::string tables;  // raw members after XML1, e.g. ,"XML2":[...]
 
     std::vector<std::pair<std::string, std::string>> members() const {
@@ -45,7 +46,11 @@ struct Doc {
             {"KET_QUA_DTRI", "1"},        {"MA_LOAI_RV", "1"},
             {"T_TONGCHI_BV", "150000.5"},
         };
-        m.insert(m.end(), extra.begin(), extra.end());
+        for (const auto& [field, value] : extra) {
+            auto same = std::find_if(m.begin(), m.end(), [&](const auto& kv) { return kv.first == field; });
+            if (same != m.end()) same->second = value;
+            else m.emplace_back(field, value);
+        }
         return m;
     }
 

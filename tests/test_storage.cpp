@@ -28,9 +28,14 @@ schema::LogEntry sample_entry(std::string_view key, std::string_view payload) {
     e.hash = {0x0123456789abcdefULL, 0xfedcba9876543210ULL};
     e.admitted = 202501100800;
     e.filed_under = PersonKey::citizen("001090012345");
+    e.kind = schema::EntryKind::checkin;
+    e.generation = 2;
+    e.format = 1;
+    e.timing = {1'700'000'000'654'321, 202501091530};
     e.principal = "portal-gdbhyt";
     e.episode_key = key;
     e.warnings = R"([{"code":"W_PROVINCE"}])";
+    e.source = "<CHUKYDONVI><Signature/></CHUKYDONVI>";
     e.payload = payload;
     return e;
 }
@@ -66,11 +71,58 @@ TEST(LogEntry, EncodesAndDecodesEveryField) {
     EXPECT_EQ(d->hash, e.hash);
     EXPECT_EQ(d->admitted, e.admitted);
     EXPECT_EQ(d->filed_under, e.filed_under);
+    EXPECT_EQ(d->kind, e.kind);
+    EXPECT_EQ(d->generation, e.generation);
+    EXPECT_EQ(d->format, e.format);
+    EXPECT_EQ(d->timing, e.timing);
     EXPECT_EQ(d->principal, e.principal);
     EXPECT_EQ(d->episode_key, e.episode_key);
     EXPECT_EQ(d->warnings, e.warnings);
+    EXPECT_EQ(d->source, e.source);
     EXPECT_EQ(d->payload, e.payload);
     EXPECT_FALSE(schema::LogEntry::decode(std::string_view(buf).substr(0, 10)));
+}
+
+TEST(EpisodeHead, EncodesAndDecodesEveryField) {
+    schema::EpisodeHead h{42, 3, {5, 6}, PersonKey::citizen("001090012345"), {1'700'000'000'000'001, 202501091530},
+                          20250120};
+    auto b = h.bytes();
+    schema::EpisodeHead d = schema::EpisodeHead::from_bytes({b.data(), b.size()});
+    EXPECT_EQ(d.current_seq, 42u);
+    EXPECT_EQ(d.versions, 3u);
+    EXPECT_EQ(d.hash, (Hash128{5, 6}));
+    EXPECT_EQ(d.filed_under, h.filed_under);
+    EXPECT_EQ(d.timing, h.timing);
+    EXPECT_EQ(d.appointment, 20250120u);
+}
+
+TEST(Store, AppointmentsAreListedByDayAndMoveWithTheirEpisode) {
+    TempDir dir;
+    Store store(dir.path());
+    store.write([](StoreWriter& w) {
+        w.reschedule("01001LK1", 0, 20250120);
+        w.reschedule("79001LK2", 0, 20250105);
+        w.reschedule("01001LK3", 0, 20250131);
+        w.reschedule("01001LK4", 0, 20250201);
+    });
+    auto list = [&](uint32_t from, uint32_t to) {
+        std::vector<std::string> out;
+        store.read([&](const StoreReader& r) {
+            r.appointments(from, to, [&](uint32_t day, std::string_view key) {
+                out.push_back(std::to_string(day) + " " + std::string(key));
+            });
+            return 0;
+        });
+        return out;
+    };
+    EXPECT_EQ(list(20250101, 20250131),
+              (std::vector<std::string>{"20250105 79001LK2", "20250120 01001LK1", "20250131 01001LK3"}));
+    store.write([](StoreWriter& w) {
+        w.reschedule("01001LK1", 20250120, 20250125);  // a new version moved it
+        w.reschedule("01001LK3", 20250131, 0);          // a new version without an appointment
+    });
+    EXPECT_EQ(list(20250101, 20250131), (std::vector<std::string>{"20250105 79001LK2", "20250125 01001LK1"}));
+    EXPECT_EQ(list(20250201, 20250201), (std::vector<std::string>{"20250201 01001LK4"}));
 }
 
 TEST(Codec, CompressesAndRestoresExactly) {
@@ -131,7 +183,7 @@ TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
         store.write([](StoreWriter& w) {
             EXPECT_EQ(w.append(sample_entry("01001A", "one")), 1u);
             EXPECT_EQ(w.append(sample_entry("01001B", "two")), 2u);
-            w.set_episode("01001A", {1, 1, {7, 8}, {}});
+            w.set_episode("01001A", {1, 1, {7, 8}, {}, {}, 0});
             w.file(PersonKey::citizen("001090012345"), 1);
             w.file(PersonKey::social_insurance("0123456789"), 2);  // a card-only record
             w.link(PersonKey::social_insurance("0123456789"), PersonKey::citizen("001090012345"));
@@ -174,7 +226,7 @@ TEST(Store, MapGrowsInsteadOfFailingWrites) {
                 for (int i = 0; i < 100; ++i) {
                     std::string key = "01001K" + std::to_string(batch * 100 + i);
                     uint64_t seq = w.append(sample_entry(key, payload));
-                    w.set_episode(key, {seq, 1, {}, {}});
+                    w.set_episode(key, {seq, 1, {}, {}, {}, 0});
                 }
             });
         }

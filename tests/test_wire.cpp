@@ -302,8 +302,22 @@ TEST(WireMessages, GetBookRoundTrips) {
     ASSERT_TRUE(wire::decode(encoded(m), back));
     EXPECT_TRUE(back.history);
     EXPECT_EQ(back.id, "001234567890");
+    EXPECT_FALSE(back.fhir);
     expect_strict<wire::GetBook>(encoded(m));
-    EXPECT_FALSE(wire::decode(std::string{2, 0, 0}, back)) << "an unknown option bit";
+    ASSERT_TRUE(wire::decode(encoded(wire::GetBook{false, "0123456789", true}), back));
+    EXPECT_FALSE(back.history);
+    EXPECT_TRUE(back.fhir);
+    EXPECT_FALSE(wire::decode(std::string{4, 0, 0}, back)) << "an unknown option bit";
+}
+
+TEST(WireMessages, AppointmentsRoundTrips) {
+    wire::Appointments m{20250101, 20250131, "79"};
+    wire::Appointments back;
+    ASSERT_TRUE(wire::decode(encoded(m), back));
+    EXPECT_EQ(back.from, 20250101u);
+    EXPECT_EQ(back.to, 20250131u);
+    EXPECT_EQ(back.province, "79");
+    expect_strict<wire::Appointments>(encoded(m));
 }
 
 TEST(WireMessages, ErrorRoundTrips) {

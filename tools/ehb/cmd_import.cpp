@@ -12,7 +12,7 @@
 
 #include "engine/pipeline.hpp"
 #include "tools/ehb/commands.hpp"
-#include "tools/ehb/lines.hpp"
+#include "tools/ehb/inputs.hpp"
 #include "tools/ehb/summary.hpp"
 
 namespace ehb::cli {
@@ -93,7 +93,7 @@ int cmd_import(int argc, char** argv) {
     {
         Pipeline pipeline(store);
         Batcher batcher(pipeline, totals, batch);
-        bool read = read_lines(files, "import", [&](std::string_view line) {
+        bool read = read_documents(files, "import", [&](std::string_view line) {
                                    batcher.line(line);
                                    return true;
                                },

@@ -9,7 +9,7 @@
 
 #include "tools/ehb/client_flags.hpp"
 #include "tools/ehb/commands.hpp"
-#include "tools/ehb/lines.hpp"
+#include "tools/ehb/inputs.hpp"
 #include "tools/ehb/pusher.hpp"
 
 namespace ehb::cli {
@@ -81,7 +81,7 @@ int cmd_push(int argc, char** argv) {
     auto tick = [&] { progress.update(pusher.records_answered(), pusher.bytes_answered()); };
     pusher.start();
     bool all_added = true;
-    bool read = read_lines(files, "push", [&](std::string_view line) {
+    bool read = read_documents(files, "push", [&](std::string_view line) {
         all_added = pusher.add(line);
         return all_added;
     }, tick);

@@ -8,5 +8,6 @@ int cmd_book(int argc, char** argv);
 int cmd_admin(int argc, char** argv);
 int cmd_push(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+int cmd_appointments(int argc, char** argv);
 
 }  // namespace ehb::cli

@@ -12,13 +12,17 @@ constexpr const char* kUsage =
     "usage: ehb <command> [options]\n"
     "\n"
     "commands:\n"
-    "  import --data DIR [--batch N] FILE...   ingest JSON Lines files of episode documents\n"
-    "  book   --data DIR [--history] ID        print the health book of a citizen ID, card number\n"
-    "                                          or social-insurance code as JSON\n"
-    "  book   --server HOST:PORT [--history] ID\n"
+    "  import --data DIR [--batch N] FILE...   ingest files of episode documents, XML submissions\n"
+    "                                          or FHIR Bundles (told apart by their content)\n"
+    "  book   --data DIR [--history] [--format json|fhir] ID\n"
+    "                                          print the health book of a citizen ID, card number\n"
+    "                                          or social-insurance code as JSON or a FHIR Bundle\n"
+    "  book   --server HOST:PORT [--history] [--format json|fhir] ID\n"
     "                                          the same, from ehbd\n"
+    "  appointments --from DATE --to DATE [--province CODE] (--data DIR | --server HOST:PORT)\n"
+    "                                          re-examination appointments due in a date range\n"
     "  push   [--server HOST:PORT] [--connections N] [--batch N] [--deadline S] [--stream S] FILE...\n"
-    "                                          push JSON Lines files of episode documents to ehbd\n"
+    "                                          push files of documents in any of the three formats to ehbd\n"
     "  bench  [--server HOST:PORT] [--citizens P] [--episodes V] [--connections N] [--idle N] ...\n"
     "                                          push the standard workload to ehbd and check the counts\n"
     "  gen    --citizens P --episodes V --seed S --out FILE\n"
@@ -26,7 +30,7 @@ constexpr const char* kUsage =
     "  admin  --data DIR principal add NAME --role ROLE [--facility CODE] | list | revoke NAME\n"
     "                                          manage who may connect to ehbd\n"
     "\n"
-    "push, bench and book --server authenticate with --principal NAME --credential-file FILE\n"
+    "push, bench, book --server and appointments --server authenticate with --principal NAME --credential-file FILE\n"
     "(or EHB_PRINCIPAL and EHB_CREDENTIAL); `ehb push --help` and `ehb bench --help` tell more.\n";
 
 }  // namespace
@@ -44,6 +48,7 @@ int main(int argc, char** argv) {
         if (command == "admin") return ehb::cli::cmd_admin(argc - 1, argv + 1);
         if (command == "push") return ehb::cli::cmd_push(argc - 1, argv + 1);
         if (command == "bench") return ehb::cli::cmd_bench(argc - 1, argv + 1);
+        if (command == "appointments") return ehb::cli::cmd_appointments(argc - 1, argv + 1);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ehb %s: %s\n", argv[1], e.what());
         return 1;

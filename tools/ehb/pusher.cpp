@@ -10,6 +10,9 @@
 #include <thread>
 #include <utility>
 
+#include "engine/fhir_in.hpp"
+#include "engine/xml_submission.hpp"
+
 namespace ehb::cli {
 
 namespace {
@@ -65,32 +68,55 @@ struct Pusher::Lane {
     std::string last_error;
 };
 
-// The episode key of a document, hashed to a connection.
+// The episode key of a document, hashed to a connection: XML1's or XML0's
+// MA_CSKCB + MA_LK (so a check-in and its full record share a stream), or a
+// vaccination's source system + record id. An XML submission or a FHIR
+// Bundle is read into its episode document first, as the server will.
 class Pusher::Router {
 public:
     explicit Router(std::size_t connections) : connections_(connections) {}
 
     std::size_t route(std::string_view document) {
         if (connections_ == 1) return 0;
-        padded_.assign(document);
+        std::string_view episode = document;
+        if (looks_like_xml(document)) {
+            if (!xml_.read(document, submission_, issue_)) return 0;
+            episode = submission_.document;
+        } else if (looks_like_fhir_bundle(document)) {
+            if (!fhir_.read(document, normalised_, issue_)) return 0;
+            episode = normalised_;
+        }
+        padded_.assign(episode);
         padded_.append(simdjson::SIMDJSON_PADDING, ' ');
         simdjson::ondemand::document doc;
-        simdjson::ondemand::object root, xml1;
-        std::string_view facility, ma_lk;
-        if (parser_.iterate(padded_.data(), document.size(), padded_.size()).get(doc) || doc.get_object().get(root) ||
-            root.find_field_unordered("XML1").get_object().get(xml1) ||
-            xml1.find_field_unordered("MA_CSKCB").get_string().get(facility)) {
+        simdjson::ondemand::object root, table;
+        if (parser_.iterate(padded_.data(), episode.size(), padded_.size()).get(doc) || doc.get_object().get(root))
             return 0;
+        const char* first = "MA_CSKCB";
+        const char* second = "MA_LK";
+        if (root.find_field_unordered("XML1").get_object().get(table) &&
+            root.find_field_unordered("XML0").get_object().get(table)) {
+            if (root.find_field_unordered("TIEM_CHUNG").get_object().get(table)) return 0;
+            first = "HE_THONG_NGUON";
+            second = "MA_BAN_GHI";
         }
-        key_.assign(facility);
+        std::string_view a, b;
+        if (table.find_field_unordered(first).get_string().get(a) ||
+            table.find_field_unordered(second).get_string().get(b))
+            return 0;
+        key_.assign(a);
         key_.push_back('\0');
-        if (xml1.find_field_unordered("MA_LK").get_string().get(ma_lk)) return 0;
-        key_.append(ma_lk);
+        key_.append(b);
         return wire::checksum(key_) % connections_;  // XXH3: the same routing on every run
     }
 
 private:
     std::size_t connections_;
+    XmlSubmissionReader xml_;
+    FhirBundleReader fhir_;
+    XmlSubmission submission_;
+    std::string normalised_;
+    Issue issue_;
     simdjson::ondemand::parser parser_;
     std::string padded_, key_;
 };

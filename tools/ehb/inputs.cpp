@@ -1,4 +1,4 @@
-#include "tools/ehb/lines.hpp"
+#include "tools/ehb/inputs.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -15,10 +15,20 @@ bool emit(std::string_view text, const std::function<bool(std::string_view)>& li
     return text.empty() || line(text);
 }
 
+// The first chunk of a file tells whether it is one document as a whole.
+bool whole_file(std::string_view head) {
+    std::size_t i = head.find_first_not_of(" \t\r\n");
+    if (i == std::string_view::npos) return false;
+    if (head[i] == '<') return true;
+    std::string_view first = head.substr(i, head.find('\n', i) - i);
+    while (!first.empty() && (first.back() == '\r' || first.back() == ' ' || first.back() == '\t')) first.remove_suffix(1);
+    return first.empty() || first.back() != '}';
+}
+
 }  // namespace
 
-bool read_lines(const std::vector<std::string>& files, const char* command,
-                const std::function<bool(std::string_view)>& line, const std::function<void()>& chunk_read) {
+bool read_documents(const std::vector<std::string>& files, const char* command,
+                    const std::function<bool(std::string_view)>& line, const std::function<void()>& chunk_read) {
     std::vector<char> chunk(std::size_t{8} << 20);
     std::string partial;
     for (const std::string& file : files) {
@@ -27,10 +37,17 @@ bool read_lines(const std::vector<std::string>& files, const char* command,
             std::fprintf(stderr, "ehb %s: cannot open %s: %s\n", command, file.c_str(), std::strerror(errno));
             return false;
         }
-        bool more = true;
+        bool more = true, whole = false, first = true;
         std::size_t n;
         while (more && (n = std::fread(chunk.data(), 1, chunk.size(), in)) > 0) {
             std::string_view rest(chunk.data(), n);
+            if (first) whole = whole_file(rest);
+            first = false;
+            if (whole) {
+                partial.append(rest);
+                chunk_read();
+                continue;
+            }
             for (std::size_t nl; more && (nl = rest.find('\n')) != std::string_view::npos; rest.remove_prefix(nl + 1)) {
                 if (partial.empty()) {
                     more = emit(rest.substr(0, nl), line);
@@ -48,6 +65,12 @@ bool read_lines(const std::vector<std::string>& files, const char* command,
         if (failed) {
             std::fprintf(stderr, "ehb %s: error reading %s\n", command, file.c_str());
             return false;
+        }
+        if (whole) {
+            more = partial.find_first_not_of(" \t\r\n") == std::string::npos || line(partial);
+            partial.clear();
+            if (!more) return true;
+            continue;
         }
         if (!more || !emit(partial, line)) return true;  // stopped, or a last line without its newline
         partial.clear();
