@@ -87,6 +87,25 @@ void BM_FhirBundleToRecord(benchmark::State& state) {
 }
 BENCHMARK(BM_FhirBundleToRecord);
 
+// The reading steps alone (to an episode document, before EpisodeParser).
+void BM_XmlSubmissionRead(benchmark::State& state) {
+    ehb::XmlSubmissionReader reader;
+    ehb::XmlSubmission submission;
+    run(state, corpus().xml, corpus().xml_bytes, [&](const std::string& d, ehb::ParsedRecord&, ehb::Issue& e) {
+        return reader.read(d, submission, e);
+    });
+}
+BENCHMARK(BM_XmlSubmissionRead);
+
+void BM_FhirBundleRead(benchmark::State& state) {
+    ehb::FhirBundleReader reader;
+    std::string document;
+    run(state, corpus().fhir, corpus().fhir_bytes, [&](const std::string& d, ehb::ParsedRecord&, ehb::Issue& e) {
+        return reader.read(d, document, e);
+    });
+}
+BENCHMARK(BM_FhirBundleRead);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -86,6 +86,10 @@ void prepend_index(std::string& path, std::size_t index) {
     path.insert(0, seg);
 }
 
+bool starts_like_decimal(std::string_view s) noexcept {
+    return !s.empty() && ((s[0] >= '0' && s[0] <= '9') || s[0] == '-');
+}
+
 // A plain decimal -?[0-9]+(.[0-9]+)? without redundant zeros: "007" → 7,
 // "1500.50" → 1500.5, "2.0" → 2, "-0" → 0. False (nothing written) for any other text.
 bool append_decimal(std::string& out, std::string_view s) {
@@ -239,6 +243,33 @@ struct CanonicalWriter::Impl {
         return true;
     }
 
+    // Only the duplicate-key check of write(), writing nothing.
+    bool unique_keys(const element& e, std::size_t depth) {
+        if (e.type() == element_type::ARRAY) {
+            std::size_t i = 0;
+            const simdjson::dom::array items = e.get_array().value_unsafe();
+            for (element child : items) {
+                if (!unique_keys(child, depth + 1)) {
+                    prepend_index(*dup, i);
+                    return false;
+                }
+                ++i;
+            }
+            return true;
+        }
+        if (e.type() != element_type::OBJECT) return true;
+        if (!sorted_members(e, depth, {})) return false;
+        const std::size_t n = levels[depth].size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const Member m = levels[depth][i];  // deeper levels may move levels[depth]
+            if (!unique_keys(m.value, depth + 1)) {
+                prepend_key(*dup, m.key);
+                return false;
+            }
+        }
+        return true;
+    }
+
     // The top level of an episode document: tables, written as `table` rows.
     bool document(const element& e) {
         if (e.type() != element_type::OBJECT) return value(e, 0);
@@ -296,7 +327,12 @@ struct CanonicalWriter::Impl {
             first = false;
             append_canonical_string(o, m.key);
             o.push_back(':');
-            if (is_numeric_field(table, m.key) && number(m.value)) continue;
+            // Only a double or a decimal-looking string is written differently
+            // in a number field: look the field up only for those.
+            const bool maybe_number =
+                t == element_type::DOUBLE ||
+                (t == element_type::STRING && starts_like_decimal(m.value.get_string().value_unsafe()));
+            if (maybe_number && is_numeric_field(table, m.key) && number(m.value)) continue;
             if (!value(m.value, depth + 1)) {
                 prepend_key(*dup, m.key);
                 return false;
@@ -373,6 +409,12 @@ bool CanonicalWriter::write(const simdjson::dom::element& root, std::string& out
     impl_->out = &out;
     impl_->dup = &duplicate_path;
     return impl_->value(root, 0);
+}
+
+bool CanonicalWriter::check_unique_keys(const simdjson::dom::element& root, std::string& duplicate_path) {
+    duplicate_path.clear();
+    impl_->dup = &duplicate_path;
+    return impl_->unique_keys(root, 0);
 }
 
 bool CanonicalWriter::write_document(const simdjson::dom::element& root, Generation g, std::string& out,

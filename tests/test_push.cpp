@@ -225,6 +225,57 @@ TEST_F(Push, BenchPushesTheWorkloadWithIdleConnectionsAndReportsEveryFigure) {
     EXPECT_EQ(log_entries(), field(statuses["accepted"], "expected") + field(statuses["new_version"], "expected"));
 }
 
+TEST_F(Push, FilesInTheThreeFormatsArePushedAndTheBookAndAppointmentsAreServed) {
+    start();
+    const std::string files[] = {"xml/xml130_checkin.xml",        "xml/xml130_inpatient.xml",
+                                 "json/inpatient_as_json.json",   "fhir/inpatient_as_fhir.json",
+                                 "json/late_lab_first.json",      "fhir/bundle_immunization.json"};
+    std::string args = "push " + server() + "--connections 2 ";
+    for (const std::string& f : files) args += std::string(EHB_TEST_DATA) + "/" + f + " ";
+    Output pushed = ehb(as(portal), args);
+    ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
+    simdjson::dom::parser parser;
+    simdjson::dom::element s = parser.parse(pushed.out);
+    EXPECT_EQ(field(s, "records"), 6u) << pushed.out;
+    EXPECT_EQ(field(s, "accepted"), 3u) << "the check-in, the lab visit, the vaccination";
+    EXPECT_EQ(field(s, "new_version"), 1u) << "the XML record closes the episode its check-in opened";
+    EXPECT_EQ(field(s, "duplicate"), 2u) << "the same visit as JSON and as FHIR";
+    EXPECT_EQ(field(s, "rejected"), 0u);
+
+    Output book = ehb(as(reader), "book " + server() + "001185012345");
+    ASSERT_EQ(book.exit_code, 0) << book.err;
+    simdjson::dom::parser book_parser;
+    simdjson::dom::element b = book_parser.parse(book.out);
+    EXPECT_EQ(std::string_view(b["episodes"].at(0)["state"]), "closed");
+    EXPECT_EQ(std::string_view(b["episodes"].at(0)["current"]["format"]), "xml");
+
+    Output fhir = ehb(as(reader), "book " + server() + "--format fhir 001185012345");
+    ASSERT_EQ(fhir.exit_code, 0) << fhir.err;
+    simdjson::dom::parser fhir_parser;
+    simdjson::dom::element bundle = fhir_parser.parse(fhir.out);
+    EXPECT_EQ(std::string_view(bundle["resourceType"]), "Bundle");
+    std::size_t patients = 0, encounters = 0;
+    for (simdjson::dom::element entry : simdjson::dom::array(bundle["entry"])) {
+        const std::string_view type = entry["resource"]["resourceType"];
+        patients += type == "Patient";
+        encounters += type == "Encounter";
+    }
+    EXPECT_EQ(patients, 1u);
+    EXPECT_EQ(encounters, 1u);
+
+    // The slip of the inpatient stay fell due on 1 April 2024, and nobody came back with it.
+    Output due = ehb(as(reader), "appointments " + server() + "--from 20240401 --to 20240401 --province 01");
+    ASSERT_EQ(due.exit_code, 0) << due.err;
+    simdjson::dom::parser due_parser;
+    simdjson::dom::array list = due_parser.parse(due.out)["appointments"];
+    ASSERT_EQ(list.size(), 1u) << due.out;
+    EXPECT_EQ(std::string_view(list.at(0)["appointment"]["SO_GIAYHEN_KL"]), "GH2024-000731");
+    EXPECT_EQ(std::string_view(list.at(0)["status"]), "missed");
+    EXPECT_EQ(ehb(as(reader), "appointments " + server() + "--from 20240231 --to 20240401").exit_code, 2);
+    EXPECT_EQ(ehb(as(portal), "appointments " + server() + "--from 20240401 --to 20240401").exit_code, 1)
+        << "a portal may not read";
+}
+
 TEST_F(Push, UsageErrorsExit2) {
     const std::string none = "env -u EHB_PRINCIPAL -u EHB_CREDENTIAL";
     const std::string who = as(portal);
