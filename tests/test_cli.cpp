@@ -128,6 +128,38 @@ std::vector<std::string> lines(const std::string& text) {
     return out;
 }
 
+TEST(Cli, ImportTakesEveryFormatAndTheBookComesAsFhirTooAndAppointmentsAreListed) {
+    test::TempDir dir;
+    const std::string data = "--data " + (dir / "data").string() + " ";
+    const std::string corpus = EHB_TEST_DATA;
+    Output import = ehb("import " + data + corpus + "/xml/xml130_checkin.xml " + corpus + "/xml/xml130_inpatient.xml " +
+                        corpus + "/fhir/bundle_inpatient.json " + corpus + "/json/late_lab_first.json");
+    ASSERT_EQ(import.exit_code, 0);
+    simdjson::dom::parser parser;
+    simdjson::dom::element summary = parser.parse(import.out);
+    EXPECT_EQ(field(summary, "records"), 4u) << import.out;
+    EXPECT_EQ(field(summary, "accepted"), 3u);
+    EXPECT_EQ(field(summary, "new_version"), 1u);
+
+    Output fhir = ehb("book " + data + "--format fhir 001185012345");
+    ASSERT_EQ(fhir.exit_code, 0);
+    simdjson::dom::parser fhir_parser;
+    EXPECT_EQ(std::string_view(fhir_parser.parse(fhir.out)["resourceType"]), "Bundle");
+    EXPECT_EQ(ehb("book " + data + "--format xml 001185012345").exit_code, 2);
+
+    // The XML stay's slip and the FHIR stay's Appointment, in day order.
+    Output due = ehb("appointments " + data + "--from 20240301 --to 20240430");
+    ASSERT_EQ(due.exit_code, 0);
+    simdjson::dom::parser due_parser;
+    simdjson::dom::array list = due_parser.parse(due.out)["appointments"];
+    ASSERT_EQ(list.size(), 2u) << due.out;
+    EXPECT_EQ(std::string_view(list.at(0)["day"]), "20240325");
+    EXPECT_EQ(std::string_view(list.at(1)["day"]), "20240401");
+    EXPECT_EQ(std::string_view(list.at(1)["appointment"]["SO_GIAYHEN_KL"]), "GH2024-000731");
+    EXPECT_EQ(ehb("appointments " + data + "--from 20240301 --to 20240230").exit_code, 2);
+    EXPECT_EQ(ehb("appointments " + data + "--from 20240301 --to 20240430 --province 00").exit_code, 2);
+}
+
 TEST(Cli, AdminAddsListsAndRevokesPrincipals) {
     test::TempDir dir;
     std::string admin = "admin --data " + (dir / "data").string() + " principal ";
