@@ -103,13 +103,18 @@ void append_timing(std::string& out, const schema::RecordTiming& t) {
     out += after_us <= int64_t{24} * 3'600'000'000 ? ",\"within_24h\":true}" : ",\"within_24h\":false}";
 }
 
+// "facility":…,"ma_lk":… of an episode.
+void append_key(std::string& out, const BookEpisode& ep) {
+    key_value(out, "facility", ep.facility);
+    out += ',';
+    key_value(out, "ma_lk", ep.ma_lk);
+}
+
 void append_ref(std::string& out, std::string_view name, const BookEpisode& ep) {
     out += ',';
     append_canonical_string(out, name);
     out += ":{";
-    key_value(out, "facility", ep.facility);
-    out += ',';
-    key_value(out, "ma_lk", ep.ma_lk);
+    append_key(out, ep);
     out += '}';
 }
 
@@ -245,9 +250,7 @@ std::string book_json(const Book& book, uint32_t today) {
         if (!first) out += ',';
         first = false;
         out += '{';
-        key_value(out, "facility", ep.facility);
-        out += ',';
-        key_value(out, "ma_lk", ep.ma_lk);
+        append_key(out, ep);
         out += ',';
         key_value(out, "state", ep.current.kind == RecordKind::checkin ? "open" : "closed");
         out += ",\"versions\":" + std::to_string(ep.versions);
@@ -273,9 +276,7 @@ std::string book_json(const Book& book, uint32_t today) {
         if (!first) out += ',';
         first = false;
         out += '{';
-        key_value(out, "facility", ep.facility);
-        out += ',';
-        key_value(out, "ma_lk", ep.ma_lk);
+        append_key(out, ep);
         out += summaries[i];
         if (follow[i].appointment) {
             out += ',';

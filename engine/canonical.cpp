@@ -346,19 +346,11 @@ struct CanonicalWriter::Impl {
     // written) when it is neither a number nor a decimal string.
     bool number(const element& e) {
         std::string& o = *out;
-        char num[400];  // the longest fixed-notation double is 309 digits + sign + point
         switch (e.type()) {
-            case element_type::INT64: {
-                auto r = std::to_chars(num, num + sizeof num, e.get_int64().value_unsafe());
-                o.append(num, r.ptr);
-                return true;
-            }
-            case element_type::UINT64: {
-                auto r = std::to_chars(num, num + sizeof num, e.get_uint64().value_unsafe());
-                o.append(num, r.ptr);
-                return true;
-            }
+            case element_type::INT64:
+            case element_type::UINT64: return value(e, 0);  // integers are written the same either way
             case element_type::DOUBLE: {
+                char num[400];  // the longest fixed-notation double is 309 digits + sign + point
                 const double d = e.get_double().value_unsafe();
                 auto r = std::to_chars(num, num + sizeof num, d == 0 ? 0.0 : d, std::chars_format::fixed);
                 o.append(num, r.ptr);
