@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -53,13 +54,41 @@ bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c 
 
 bool is_blank(std::string_view s) noexcept { return std::all_of(s.begin(), s.end(), is_space); }
 
-bool is_text(const pugi::xml_node& n) noexcept {
-    return n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata;
-}
+bool is_text(pugi::xml_node_type t) noexcept { return t == pugi::node_pcdata || t == pugi::node_cdata; }
 
 std::string_view name_of(const pugi::xml_node& n) noexcept { return n.name(); }
 
 std::string_view value_of(const pugi::xml_node& n) noexcept { return n.value(); }
+
+// The children of a node, one by one, with each one's type. pugixml's
+// accessors live in its shared library, so every call counts: its iterators
+// cost several calls a step, first_child()/next_sibling() one, and type()
+// doubles as the end test (the type of the null node is node_null).
+struct Child {
+    pugi::xml_node node;
+    pugi::xml_node_type type;
+
+    explicit Child(const pugi::xml_node& n) : node(n), type(n.type()) {}
+    explicit operator bool() const noexcept { return type != pugi::node_null; }
+    void next() {
+        node = node.next_sibling();
+        type = node.type();
+    }
+};
+
+// A field's name, with its first eight bytes (zero-padded) as a big-endian
+// number: comparing that first orders names as their bytes do (a name holds
+// no NUL) and spares most calls to memcmp when a record's names are sorted.
+struct FieldName {
+    uint64_t prefix = 0;
+    std::string_view name;
+
+    explicit FieldName(std::string_view n) noexcept : name(n) {
+        for (std::size_t i = 0; i < 8; ++i) prefix = prefix << 8 | (i < n.size() ? static_cast<uint8_t>(n[i]) : 0u);
+    }
+    bool operator<(const FieldName& o) const noexcept { return prefix != o.prefix ? prefix < o.prefix : name < o.name; }
+    bool operator==(const FieldName& o) const noexcept { return prefix == o.prefix && name == o.name; }
+};
 
 // ---------------------------------------------------------------------------
 // Base64 (RFC 4648 section 4: standard alphabet, '=' padding), strict: only
@@ -81,28 +110,32 @@ constexpr std::array<int8_t, 256> kBase64Values = [] {
     return t;
 }();
 
+// kBase64Values for each place k in a group of four, shifted to the place's
+// bits of the group's 24 (18 - 6k); a byte outside the alphabet has bit 31
+// set, so that OR-ing a group's four entries tells a whole group from others.
+constexpr uint32_t kNotBase64 = 1u << 31;
+constexpr std::array<std::array<uint32_t, 256>, 4> kBase64Places = [] {
+    std::array<std::array<uint32_t, 256>, 4> t{};
+    for (std::size_t k = 0; k < 4; ++k) {
+        for (std::size_t c = 0; c < 256; ++c) {
+            const int v = kBase64Values[c];
+            t[k][c] = v < 0 ? kNotBase64 : static_cast<uint32_t>(v) << (18 - 6 * k);
+        }
+    }
+    return t;
+}();
+
 class Base64Decoder {
 public:
     // `out` is resized to hold what `length` characters of base64 can encode.
     Base64Decoder(std::string& out, std::size_t length) : out_(out) { out_.resize(length / 4 * 3 + 3); }
 
     bool feed(std::string_view text, std::string& why) {
-        std::size_t i = 0;
-        while (i < text.size()) {
-            // The common case first: a whole group of four alphabet characters.
-            if (sextets_ == 0 && padding_ == 0 && !done_ && text.size() - i >= 4) {
-                const int a = value(text[i]), b = value(text[i + 1]), c = value(text[i + 2]), d = value(text[i + 3]);
-                if ((a | b | c | d) >= 0) {  // none is -1 (not in the alphabet)
-                    const auto v = static_cast<uint32_t>(a << 18 | b << 12 | c << 6 | d);
-                    out_[size_++] = static_cast<char>(v >> 16);
-                    out_[size_++] = static_cast<char>(v >> 8);
-                    out_[size_++] = static_cast<char>(v);
-                    i += 4;
-                    offset_ += 4;
-                    continue;
-                }
-            }
-            if (!step(text[i++], why)) return false;
+        const char* p = text.data();
+        const char* const end = p + text.size();
+        while (p != end) {
+            if (sextets_ == 0 && padding_ == 0 && !done_) p = whole_groups(p, end);
+            if (p != end && !step(*p++, why)) return false;
         }
         return true;
     }
@@ -117,6 +150,30 @@ public:
 
 private:
     static int value(char c) noexcept { return kBase64Values[static_cast<uint8_t>(c)]; }
+
+    static uint32_t place(std::size_t k, char c) noexcept { return kBase64Places[k][static_cast<uint8_t>(c)]; }
+
+    // The common case, from the start of a group: whole groups of four
+    // alphabet characters, up to the first group holding anything else (left
+    // to step()). Locals, not members: stores through char* would make the
+    // compiler reload the members at every group. A group is stored as four
+    // bytes in one go: its three, most significant first, and one that the
+    // next group overwrites or finish() cuts off (`out_` holds three bytes
+    // more than the groups can fill).
+    const char* whole_groups(const char* p, const char* end) noexcept {
+        static_assert(std::endian::native == std::endian::little, "the byte swap puts the high byte first");
+        const char* const begin = p;
+        char* o = out_.data() + size_;
+        for (; end - p >= 4; p += 4, o += 3) {
+            const uint32_t v = place(0, p[0]) | place(1, p[1]) | place(2, p[2]) | place(3, p[3]);
+            if (v & kNotBase64) break;
+            const uint32_t bytes = __builtin_bswap32(v << 8);
+            std::memcpy(o, &bytes, 4);
+        }
+        size_ = static_cast<std::size_t>(o - out_.data());
+        offset_ += static_cast<std::size_t>(p - begin);
+        return p;
+    }
 
     // One character, anywhere in a group.
     bool step(char c, std::string& why) {
@@ -243,7 +300,8 @@ struct XmlSubmissionReader::Impl {
     std::string decoded;          // the current inner document, parsed in place
     std::string text;             // a field value made of several pieces
     std::string why;              // the base64 decoder's reason
-    std::vector<std::string_view> field_names;       // of one record, to find duplicates
+    std::vector<FieldName> field_names;              // of one record, to find duplicates
+    std::vector<std::string_view> base64_text;       // NOIDUNGFILE's pieces
     std::array<bool, kXmlTableCount> seen{};            // tables read so far
     std::array<std::size_t, kXmlTableCount> seen_at{};  // and the FILEHOSO each came in
     std::string xml1_facility;                       // XML1.MA_CSKCB
@@ -280,12 +338,12 @@ bool XmlSubmissionReader::Impl::parse(pugi::xml_document& doc, std::string& buff
                         table.empty() ? "" : " of its decoded NOIDUNGFILE", ": ", r.description()));
     }
     std::size_t roots = 0;
-    for (const pugi::xml_node& n : doc.children()) {
-        if (n.type() == pugi::node_doctype) {
+    for (Child n(doc.first_child()); n; n.next()) {
+        if (n.type == pugi::node_doctype) {
             return fail(e, "E_XML_DOCTYPE", std::string(table),
                         cat(what, ": document type declarations (DTDs, entities) are not accepted"));
         }
-        if (n.type() == pugi::node_element) ++roots;
+        if (n.type == pugi::node_element) ++roots;
     }
     if (roots != 1) {
         return fail(e, "E_XML", std::string(table),
@@ -298,10 +356,10 @@ bool XmlSubmissionReader::Impl::parse(pugi::xml_document& doc, std::string& buff
 bool XmlSubmissionReader::Impl::part(const pugi::xml_node& parent, std::string_view where, std::string_view name,
                                      bool required, pugi::xml_node& found, Issue& e) {
     found = pugi::xml_node();
-    for (const pugi::xml_node& n : parent.children()) {
-        if (n.type() != pugi::node_element || name_of(n) != name) continue;
+    for (Child n(parent.first_child()); n; n.next()) {
+        if (n.type != pugi::node_element || name_of(n.node) != name) continue;
         if (found) return fail(e, "E_XML_ENVELOPE", path(where, name), cat(path(where, name), " appears more than once"));
-        found = n;
+        found = n.node;
     }
     if (!found && required) {
         return fail(e, "E_XML_ENVELOPE", path(where, name),
@@ -314,15 +372,16 @@ bool XmlSubmissionReader::Impl::part(const pugi::xml_node& parent, std::string_v
 bool XmlSubmissionReader::Impl::only_parts(const pugi::xml_node& parent, std::string_view where,
                                            std::initializer_list<std::string_view> allowed, Issue& e) {
     const std::string_view holder = where.empty() ? std::string_view("GIAMDINHHS") : where;
-    for (const pugi::xml_node& n : parent.children()) {
-        if (is_text(n)) {
-            if (is_blank(value_of(n))) continue;
+    for (Child n(parent.first_child()); n; n.next()) {
+        if (is_text(n.type)) {
+            if (is_blank(value_of(n.node))) continue;
             return fail(e, "E_XML_ENVELOPE", std::string(holder), cat(holder, " holds text outside its elements"));
         }
-        if (std::find(allowed.begin(), allowed.end(), name_of(n)) != allowed.end()) continue;
-        std::string reason = cat(holder, " holds ", tag(name_of(n)), "; expected only");
-        for (std::string_view name : allowed) reason += cat(" ", tag(name));
-        return fail(e, "E_XML_ENVELOPE", path(where, name_of(n)), std::move(reason));
+        const std::string_view name = name_of(n.node);
+        if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+        std::string reason = cat(holder, " holds ", tag(name), "; expected only");
+        for (std::string_view a : allowed) reason += cat(" ", tag(a));
+        return fail(e, "E_XML_ENVELOPE", path(where, name), std::move(reason));
     }
     return true;
 }
@@ -356,8 +415,8 @@ bool XmlSubmissionReader::Impl::hoso(const pugi::xml_node& root, pugi::xml_node&
         return false;
     }
     std::size_t n = 0;
-    for (const pugi::xml_node& h : list.children("HOSO")) {
-        if (n++ == 0) found = h;
+    for (Child h(list.first_child()); h; h.next()) {
+        if (name_of(h.node) == "HOSO" && n++ == 0) found = h.node;
     }
     if (n != 1) {
         return fail(e, "E_XML_ENVELOPE", "DANHSACHHOSO.HOSO",
@@ -376,18 +435,19 @@ bool XmlSubmissionReader::Impl::hoso(const pugi::xml_node& root, pugi::xml_node&
 
 // NOIDUNGFILE's base64 text (its character data and CDATA pieces) into `decoded`.
 bool XmlSubmissionReader::Impl::decode(const pugi::xml_node& content, std::string_view table, Issue& e) {
+    base64_text.clear();
     std::size_t length = 0;
-    for (const pugi::xml_node& n : content.children()) {
-        if (n.type() == pugi::node_element) {
+    for (Child n(content.first_child()); n; n.next()) {
+        if (n.type == pugi::node_element) {
             return fail(e, "E_XML_ENVELOPE", std::string(table),
-                        cat("NOIDUNGFILE of ", table, " holds the element ", tag(name_of(n)), "; expected base64 text"));
+                        cat("NOIDUNGFILE of ", table, " holds the element ", tag(name_of(n.node)), "; expected base64 text"));
         }
-        length += std::strlen(n.value());
+        base64_text.push_back(value_of(n.node));
+        length += base64_text.back().size();
     }
     Base64Decoder b64(decoded, length);
-    bool ok = true;
-    for (const pugi::xml_node& n : content.children()) ok = ok && b64.feed(value_of(n), why);
-    if (ok && b64.finish(why)) return true;
+    const auto feed = [&](std::string_view piece) { return b64.feed(piece, why); };
+    if (std::all_of(base64_text.begin(), base64_text.end(), feed) && b64.finish(why)) return true;
     return fail(e, "E_BASE64", std::string(table), cat("NOIDUNGFILE of ", table, " is not valid base64: ", why));
 }
 
@@ -429,6 +489,9 @@ bool XmlSubmissionReader::Impl::file(const pugi::xml_node& filehoso, std::size_t
     if (!simdjson::validate_utf8(decoded.data(), decoded.size())) {
         return fail(e, "E_UTF8", std::string(table), cat(table, " (the decoded NOIDUNGFILE) is not valid UTF-8"));
     }
+    // Only a character reference (&#...;) can put what is not UTF-8 into the
+    // parsed text; the rest of it is bytes of `decoded`, checked above.
+    const bool references = decoded.find("&#") != std::string::npos;
     if (!parse(inner, decoded, table, e)) return false;
 
     std::string& out = *json;
@@ -438,7 +501,7 @@ bool XmlSubmissionReader::Impl::file(const pugi::xml_node& filehoso, std::size_t
     out.push_back(':');
     if (!write_table(t, inner.document_element(), e)) return false;
     // A character reference such as &#xD800; names what UTF-8 cannot encode.
-    if (!simdjson::validate_utf8(out.data() + start, out.size() - start)) {
+    if (references && !simdjson::validate_utf8(out.data() + start, out.size() - start)) {
         return fail(e, "E_UTF8", std::string(table),
                     cat(table, " holds a character reference to a code point that is not a Unicode character"));
     }
@@ -470,18 +533,18 @@ bool XmlSubmissionReader::Impl::write_table(std::size_t n, const pugi::xml_node&
     std::string& out = *json;
     out.push_back('[');
     std::size_t i = 0;
-    for (const pugi::xml_node& row : list.children()) {
-        if (is_text(row)) {
-            if (is_blank(value_of(row))) continue;
+    for (Child row(list.first_child()); row; row.next()) {
+        if (is_text(row.type)) {
+            if (is_blank(value_of(row.node))) continue;
             return fail(e, "E_XML_ENVELOPE", std::string(table), cat(table, " holds text outside its rows"));
         }
         const std::string where = indexed(table, i);
-        if (!layout.row.empty() && name_of(row) != layout.row) {
+        if (!layout.row.empty() && name_of(row.node) != layout.row) {
             return fail(e, "E_XML_ENVELOPE", where,
-                        cat("row ", num(i), " of ", table, " is ", tag(name_of(row)), "; expected ", tag(layout.row)));
+                        cat("row ", num(i), " of ", table, " is ", tag(name_of(row.node)), "; expected ", tag(layout.row)));
         }
         if (i++ > 0) out.push_back(',');
-        if (!write_record(row, where, nullptr, e)) return false;
+        if (!write_record(row.node, where, nullptr, e)) return false;
     }
     out.push_back(']');
     return true;
@@ -494,26 +557,29 @@ bool XmlSubmissionReader::Impl::write_record(const pugi::xml_node& record, std::
     std::string& out = *json;
     field_names.clear();
     out.push_back('{');
-    for (const pugi::xml_node& f : record.children()) {
-        if (is_text(f)) {
-            if (is_blank(value_of(f))) continue;
+    for (Child f(record.first_child()); f; f.next()) {
+        if (is_text(f.type)) {
+            if (is_blank(value_of(f.node))) continue;
             return fail(e, "E_XML_ENVELOPE", std::string(where), cat(where, " holds text outside its fields"));
         }
         std::string_view value;
-        if (!field_value(f, where, value, e)) return false;
+        if (!field_value(f.node, where, value, e)) return false;
+        const std::string_view name = name_of(f.node);
         if (!field_names.empty()) out.push_back(',');
-        field_names.push_back(name_of(f));
-        append_canonical_string(out, name_of(f));
-        out.push_back(':');
+        field_names.emplace_back(name);
+        // An XML name has nothing JSON escapes (no quote, backslash or control character).
+        out.push_back('"');
+        out.append(name);
+        out.append("\":");
         append_canonical_string(out, value);
-        if (facility != nullptr && name_of(f) == "MA_CSKCB") facility->assign(value);
+        if (facility != nullptr && name == "MA_CSKCB") facility->assign(value);
     }
     out.push_back('}');
     std::sort(field_names.begin(), field_names.end());
     const auto twice = std::adjacent_find(field_names.begin(), field_names.end());
     if (twice != field_names.end()) {
-        return fail(e, "E_XML_ENVELOPE", path(where, *twice),
-                    cat("field ", *twice, " appears more than once in ", where));
+        return fail(e, "E_XML_ENVELOPE", path(where, twice->name),
+                    cat("field ", twice->name, " appears more than once in ", where));
     }
     return true;
 }
@@ -524,23 +590,32 @@ bool XmlSubmissionReader::Impl::write_record(const pugi::xml_node& record, std::
 // `value` stays valid until the next call.
 bool XmlSubmissionReader::Impl::field_value(const pugi::xml_node& field, std::string_view where,
                                             std::string_view& value, Issue& e) {
-    bool cdata = false;
-    for (const pugi::xml_node& n : field.children()) {
-        if (n.type() == pugi::node_element) {
-            const std::string at = path(where, name_of(field));
-            return fail(e, "E_XML_ENVELOPE", at, cat(at, " holds the element ", tag(name_of(n)), "; a field holds text only"));
-        }
-        cdata = cdata || n.type() == pugi::node_cdata;
-    }
+    const auto not_text = [&](const pugi::xml_node& child) {
+        const std::string at = path(where, name_of(field));
+        return fail(e, "E_XML_ENVELOPE", at, cat(at, " holds the element ", tag(name_of(child)), "; a field holds text only"));
+    };
     value = {};
+    const Child first(field.first_child());
+    if (!first) return true;
+    // The common case, one piece: what the loops below come to, in fewer calls.
+    if (first.node.next_sibling().type() == pugi::node_null) {
+        if (first.type == pugi::node_element) return not_text(first.node);
+        value = value_of(first.node);
+        return true;
+    }
+    bool cdata = false;
+    for (Child n = first; n; n.next()) {
+        if (n.type == pugi::node_element) return not_text(n.node);
+        cdata = cdata || n.type == pugi::node_cdata;
+    }
     std::size_t pieces = 0;
-    for (const pugi::xml_node& n : field.children()) {
-        if (cdata && n.type() == pugi::node_pcdata && is_blank(value_of(n))) continue;
+    for (Child n = first; n; n.next()) {
+        if (cdata && n.type == pugi::node_pcdata && is_blank(value_of(n.node))) continue;
         if (pieces == 0) {
-            value = value_of(n);
+            value = value_of(n.node);
         } else {
             if (pieces == 1) text.assign(value);
-            text += value_of(n);
+            text += value_of(n.node);
             value = text;
         }
         ++pieces;
@@ -589,8 +664,8 @@ bool XmlSubmissionReader::Impl::read(std::string_view xml, XmlSubmission& out, I
     out.document.push_back('{');
     std::size_t index = 0;
     std::size_t decoded_total = 0;
-    for (const pugi::xml_node& f : record.children("FILEHOSO")) {
-        if (!file(f, index++, decoded_total, e)) return false;
+    for (Child f(record.first_child()); f; f.next()) {
+        if (name_of(f.node) == "FILEHOSO" && !file(f.node, index++, decoded_total, e)) return false;
     }
     out.document.push_back('}');
 

@@ -360,9 +360,13 @@ TEST(XmlFields, FieldsAreNotRenamed) {
 }
 
 TEST(XmlFields, FieldWithChildElementsIsRefused) {
-    const Result r = read(submission({{"XML1", tong_hop("<MA_LK>LK1</MA_LK><HO_TEN><TEN>An</TEN></HO_TEN>")}}));
-    EXPECT_EQ(r.error.code, "E_XML_ENVELOPE");
-    EXPECT_EQ(r.error.field, "XML1.HO_TEN");
+    for (const char* field : {"<HO_TEN><TEN>An</TEN></HO_TEN>", "<HO_TEN>Nguyễn <TEN>An</TEN></HO_TEN>"}) {
+        SCOPED_TRACE(field);
+        const Result r = read(submission({{"XML1", tong_hop(std::string("<MA_LK>LK1</MA_LK>") + field)}}));
+        EXPECT_EQ(r.error.code, "E_XML_ENVELOPE");
+        EXPECT_EQ(r.error.field, "XML1.HO_TEN");
+        EXPECT_EQ(r.error.reason, "XML1.HO_TEN holds the element <TEN>; a field holds text only");
+    }
 }
 
 TEST(XmlFields, FieldTwiceInARecordIsRefused) {
@@ -372,6 +376,22 @@ TEST(XmlFields, FieldTwiceInARecordIsRefused) {
                         "<CHI_TIET_THUOC><MA_THUOC>40.2</MA_THUOC><STT>2</STT><MA_THUOC>40.3</MA_THUOC></CHI_TIET_THUOC>")}}));
     EXPECT_EQ(r.error.code, "E_XML_ENVELOPE");
     EXPECT_EQ(r.error.field, "XML2[1].MA_THUOC");
+}
+
+TEST(XmlFields, NamesAreComparedWhole) {
+    // Names alike in their first eight bytes are different fields; of
+    // several repeated names, the first in byte order is named.
+    const Doc doc(read(submission({{"XML1", tong_hop(std::string(kXml1) +
+                                                     "<NGAY_VAO>202403180800</NGAY_VAO>"
+                                                     "<NGAY_VAO_NOI_TRU>202403180900</NGAY_VAO_NOI_TRU>"
+                                                     "<NGAY_VAO_NOI_TRUX>x</NGAY_VAO_NOI_TRUX>")}})));
+    EXPECT_EQ(doc.str("/XML1/NGAY_VAO"), "202403180800");
+    EXPECT_EQ(doc.str("/XML1/NGAY_VAO_NOI_TRU"), "202403180900");
+    const Result r = read(submission({{"XML1", tong_hop(std::string(kXml1) +
+                                                        "<NGAY_VAO_NOI_TRU>1</NGAY_VAO_NOI_TRU><NGAY_VAO>2</NGAY_VAO>"
+                                                        "<NGAY_VAO_NOI_TRU>3</NGAY_VAO_NOI_TRU><NGAY_VAO>4</NGAY_VAO>")}}));
+    EXPECT_EQ(r.error.field, "XML1.NGAY_VAO");
+    EXPECT_EQ(r.error.reason, "field NGAY_VAO appears more than once in XML1");
 }
 
 TEST(XmlFields, TextBesideTheFieldsIsRefused) {
@@ -489,6 +509,39 @@ TEST(XmlBase64, AnythingElseIsAnError) {
     }
     // Valid base64 of something that is not XML gets past the decoder.
     EXPECT_EQ(read(envelope(hoso({{"XML1", "QUJD\nQUJD"}}))).error.code, "E_XML");
+}
+
+TEST(XmlBase64, ReasonsSayWhereInTheText) {
+    // Offsets count the characters of NOIDUNGFILE's text (its pieces end to
+    // end, line ends normalised), whole groups and single characters alike.
+    const std::pair<const char*, const char*> cases[] = {
+        {"QUJDQUJD*QUJD", "'*' at offset 8 is not in the base64 alphabet (A-Z a-z 0-9 + /)"},
+        {"QUJD\r\nQUJ*", "'*' at offset 8 is not in the base64 alphabet (A-Z a-z 0-9 + /)"},
+        {"<![CDATA[QU]]>JD<![CDATA[Q*]]>", "'*' at offset 5 is not in the base64 alphabet (A-Z a-z 0-9 + /)"},
+        {"QUJDQQ==QUJD", "data follows the '=' padding at offset 8"},
+        {"QUJDQUJ", "it ends inside a group of four characters (after 7 characters; is the '=' padding missing?)"},
+        {"QUJDQR==", "the group ending at offset 7 has padding bits that are not zero"},
+        {"QUJD QUI=\n=", "'=' at offset 10 is misplaced (padding ends the last group of four)"},
+    };
+    for (const auto& [body, why] : cases) {
+        SCOPED_TRACE(body);
+        const Result r = read(envelope(hoso({{"XML1", body}})));
+        EXPECT_EQ(r.error.code, "E_BASE64");
+        EXPECT_EQ(r.error.reason, std::string("NOIDUNGFILE of XML1 is not valid base64: ") + why);
+    }
+}
+
+TEST(XmlBase64, GroupsSplitAcrossPiecesDecodeAlike) {
+    const std::string inner = tong_hop(std::string(kXml1) + "<HO_TEN><![CDATA[Nguyễn Văn An]]></HO_TEN>");
+    const std::string flat = base64(inner);
+    const Result whole = read(envelope(hoso({{"XML1", flat}})));
+    ASSERT_TRUE(whole.ok) << whole.error.reason;
+    for (std::size_t cut = 1; cut < 12; ++cut) {
+        SCOPED_TRACE(cut);
+        const std::string split = "<![CDATA[" + flat.substr(0, cut) + "]]>" + flat.substr(cut, cut) + " " + flat.substr(2 * cut);
+        const Result r = read(envelope(hoso({{"XML1", split}})));
+        EXPECT_EQ(r.out.document, whole.out.document) << r.error.reason;
+    }
 }
 
 // ---------------------------------------------------------------------------
