@@ -10,6 +10,7 @@
 #include <map>
 
 #include "engine/book.hpp"
+#include "engine/calendar.hpp"
 #include "engine/canonical.hpp"
 #include "engine/followups.hpp"
 #include "engine/tables.hpp"
@@ -80,15 +81,8 @@ void append_version(std::string& out, const BookVersion& v) {
     out += '}';
 }
 
-// yyyymmddHHMM in Vietnam (UTC+7) as microseconds since the epoch.
-int64_t vietnam_time_us(uint64_t t) {
-    using namespace std::chrono;
-    const int minute = static_cast<int>(t % 100), hour = static_cast<int>(t / 100 % 100);
-    const year_month_day ymd{year(static_cast<int>(t / 100000000)), month(static_cast<unsigned>(t / 1000000 % 100)),
-                             day(static_cast<unsigned>(t / 10000 % 100))};
-    const auto local = sys_days(ymd) + hours(hour) + minutes(minute);
-    return duration_cast<microseconds>((local - hours(7)).time_since_epoch()).count();
-}
+// yyyymmddHHMM in Vietnam as microseconds since the epoch.
+int64_t vietnam_time_us(uint64_t t) { return (minutes_of(t) - kVietnamOffsetMinutes) * 60'000'000; }
 
 void append_timing(std::string& out, const schema::RecordTiming& t) {
     const int64_t after_us = t.closed_us - vietnam_time_us(t.discharged);

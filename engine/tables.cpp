@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/calendar.hpp"
 #include "engine/provinces.hpp"
 #include "engine/table_specs.hpp"
 
@@ -184,20 +185,6 @@ bool same_facility(const Row& row, std::size_t i, const Facts& facts, Issue& e) 
                            show(facts.facility) + ": the episode's papers are issued by its facility");
 }
 
-// Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) noexcept {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const int64_t yoe = y - era * 400;
-    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-int64_t minutes_of(uint64_t t) noexcept {  // t = yyyymmddHHMM, checked
-    const auto v = static_cast<int64_t>(t);
-    return days_from_civil(v / 100000000, v / 1000000 % 100, v / 10000 % 100) * 1440 + v / 100 % 100 * 60 + v % 100;
-}
 
 // --- XML0
 
