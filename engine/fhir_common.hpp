@@ -59,16 +59,22 @@ inline constexpr std::string_view kCsDischargeType = "urn:ehb:codesystem:ma-loai
 inline constexpr std::string_view kCsVisitObject = "urn:ehb:codesystem:ma-doituong-kcb";  // MA_DOITUONG_KCB
 
 // ---- Extensions ----
-// A table field no core element carries: sub-extensions "name" (valueString)
-// and one of "value" (valueString, valueDecimal or valueBoolean, as the
-// document held a string, number or boolean) or "json" (valueString: the
-// value's JSON, for an object or array); "name" alone says the field is absent.
-inline constexpr std::string_view kExtField = "urn:ehb:fhir:bhyt-field";
-// A table with no resource of its own, on the Encounter (or Immunization):
-// "name" (valueString), then one "row" per row (array tables), or one
-// "object" (object tables), each holding bhyt-field extensions, or "json"
-// (valueString) for a value of any other shape.
-inline constexpr std::string_view kExtTable = "urn:ehb:fhir:bhyt-table";
+// A table field no core element carries, its name (as append_url_name
+// writes it) after the prefix: "urn:ehb:fhir:bhyt-field:T_BHTT" with
+// valueString, valueDecimal or valueBoolean as the document held a string,
+// number or boolean (valueInteger is read too).
+inline constexpr std::string_view kExtField = "urn:ehb:fhir:bhyt-field:";
+// A field whose value is an object or array, its name after the prefix:
+// valueString, the value's JSON.
+inline constexpr std::string_view kExtJsonField = "urn:ehb:fhir:bhyt-json:";
+// A field the row does not have, though the reader would fill it in (a
+// resource row's MA_LK): valueString, its name.
+inline constexpr std::string_view kExtAbsentField = "urn:ehb:fhir:bhyt-absent";
+// A table with no resource of its own, on the Encounter (or Immunization),
+// its name after the prefix: one "row" part per row (array tables) or one
+// "object" part (object tables), each holding the field extensions above;
+// or valueString, the JSON of a value of any other shape.
+inline constexpr std::string_view kExtTable = "urn:ehb:fhir:bhyt-table:";
 // On a ServiceRequest note: the XML13 field the note's text is (valueString).
 inline constexpr std::string_view kExtNoteField = "urn:ehb:fhir:bhyt-note-field";
 // On a Coverage: the card's initial-registration facility MA_DKBD (valueIdentifier).
@@ -315,6 +321,49 @@ inline std::string_view visit_type_of_class(std::string_view act_code) {
     if (act_code == "HH") return "12";
     if (act_code == "VR") return "14";
     return {};
+}
+
+// ---- Names in extension urls ----
+
+// A field or table name at the end of an extension url: the unreserved
+// characters of RFC 3986 as they are, every other byte as %XX.
+inline void append_url_name(std::string& out, std::string_view name) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+            c == '_' || c == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += kHex[u >> 4];
+            out += kHex[u & 15];
+        }
+    }
+}
+
+// The name back (%XX decoded, other characters as they are); false on a
+// malformed escape.
+inline bool decode_url_name(std::string_view s, std::string& out) {
+    auto hex = [](char h) {
+        return h >= '0' && h <= '9'   ? h - '0'
+               : h >= 'a' && h <= 'f' ? h - 'a' + 10
+               : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                      : -1;
+    };
+    out.clear();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out += s[i];
+            continue;
+        }
+        const int hi = i + 2 < s.size() ? hex(s[i + 1]) : -1;
+        const int lo = hi >= 0 ? hex(s[i + 2]) : -1;
+        if (lo < 0) return false;
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return true;
 }
 
 // ---- Values ----

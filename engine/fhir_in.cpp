@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <iterator>
+#include <utility>
 #include <vector>
 
 #include "engine/canonical.hpp"
@@ -224,6 +226,28 @@ struct Path {
     }
 };
 
+// Our extensions (fhir_common.hpp), by url.
+enum class Ext : uint8_t { other, field, json_field, absent_field, table };
+Ext extension_kind(std::string_view url) {
+    if (url.starts_with(kExtField)) return Ext::field;
+    if (url.starts_with(kExtJsonField)) return Ext::json_field;
+    if (url == kExtAbsentField) return Ext::absent_field;
+    if (url.starts_with(kExtTable)) return Ext::table;
+    return Ext::other;
+}
+
+// The value[x] of an extension: its first member whose name starts with "value".
+bool value_member(const element& ext, std::string_view& key, element& value) {
+    if (ext.type() != element_type::OBJECT) return false;
+    for (auto kv : as_object(ext))
+        if (kv.key.starts_with("value")) {
+            key = kv.key;
+            value = kv.value;
+            return true;
+        }
+    return false;
+}
+
 std::string quoted(std::string_view s) {
     std::string q = "\"";
     q += s;
@@ -231,35 +255,60 @@ std::string quoted(std::string_view s) {
     return q;
 }
 
-// The document being built.
+// The document being built. Its names and values are views, valid until the
+// next read(): into the parsed Bundle, of literals, or of text the reader
+// made and kept (Impl::keep).
 struct Value {
     enum class Kind : uint8_t { string, number, boolean, json };
     Kind kind = Kind::string;
-    std::string text;
+    std::string_view text;
 };
 
+// A row's fields, in the order first set. A name is looked up by a cheap
+// fingerprint first (an XML1 row has some 60 fields, most set by name once):
+// the names of a row mostly differ in length, first, middle or last letter.
 struct Row {
-    std::vector<std::pair<std::string, Value>> fields;
+    std::vector<std::pair<std::string_view, Value>> fields;
+    std::vector<uint32_t> fingerprints;  // of the names of `fields`
 
+    static uint32_t fingerprint(std::string_view name) {
+        if (name.empty()) return 0;
+        const auto at = [&](std::size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(name[i])); };
+        return static_cast<uint32_t>(name.size()) << 24 ^ at(0) << 16 ^ at(name.size() / 2) << 8 ^ at(name.size() - 1);
+    }
+    std::size_t find(std::string_view name, uint32_t f) const {
+        for (std::size_t i = 0; i < fingerprints.size(); ++i)
+            if (fingerprints[i] == f && fields[i].first == name) return i;
+        return fields.size();
+    }
     void set(std::string_view name, Value v) {
-        for (auto& f : fields)
-            if (f.first == name) {
-                f.second = std::move(v);
-                return;
-            }
-        fields.emplace_back(std::string(name), std::move(v));
+        const uint32_t f = fingerprint(name);
+        if (const std::size_t i = find(name, f); i < fields.size()) {
+            fields[i].second = v;
+            return;
+        }
+        fields.emplace_back(name, v);
+        fingerprints.push_back(f);
     }
     void set(std::string_view name, std::string_view text) {
-        if (!text.empty()) set(name, Value{Value::Kind::string, std::string(text)});
+        if (!text.empty()) set(name, Value{Value::Kind::string, text});
+    }
+    // Text the reader made must be kept first: Impl::keep.
+    void set(std::string_view name, const std::string& text) = delete;
+    void clear() {
+        fields.clear();
+        fingerprints.clear();
     }
     void erase(std::string_view name) {
-        fields.erase(std::remove_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name; }),
-                     fields.end());
+        if (const std::size_t i = find(name, fingerprint(name)); i < fields.size()) {
+            fields.erase(fields.begin() + static_cast<std::ptrdiff_t>(i));
+            fingerprints.erase(fingerprints.begin() + static_cast<std::ptrdiff_t>(i));
+        }
     }
     std::string_view str(std::string_view name) const {
-        for (const auto& f : fields)
-            if (f.first == name && f.second.kind == Value::Kind::string) return f.second.text;
-        return {};
+        const std::size_t i = find(name, fingerprint(name));
+        return i < fields.size() && fields[i].second.kind == Value::Kind::string ? fields[i].second.text
+                                                                                 : std::string_view();
     }
 };
 
@@ -269,6 +318,12 @@ struct Table {
     Shape shape = Shape::object;
     std::vector<Row> rows;
     std::string json;
+};
+
+// A member of a JSON object.
+struct Member {
+    std::string_view key;
+    element value;
 };
 
 struct Entry {
@@ -302,7 +357,13 @@ struct FhirBundleReader::Impl {
     std::string scratch, dup;
 
     std::vector<Entry> entries;
+    std::vector<std::pair<std::string_view, std::size_t>> by_url;  // (fullUrl, entry index), sorted
+    std::vector<Member> members;         // scratch of check(): the members of the objects being checked
+    std::vector<std::string_view> keys;  // scratch of push_members()
     std::vector<Table> tables;
+    std::vector<Row> spare_rows;   // see new_row()
+    std::deque<std::string> kept;  // text made while reading; the strings are reused by the next read
+    std::size_t kept_used = 0;
     Issue* err = nullptr;
     bool failed = false;
 
@@ -311,6 +372,35 @@ struct FhirBundleReader::Impl {
     }
 
     bool read(std::string_view json, std::string& document, Issue& error);
+
+    // A new last row of `t`. Rows of earlier reads are reused, emptied: their
+    // vectors keep their capacity, so that a read does not allocate them anew.
+    Row& new_row(Table& t) {
+        if (spare_rows.empty()) return t.rows.emplace_back();
+        t.rows.push_back(std::move(spare_rows.back()));
+        spare_rows.pop_back();
+        return t.rows.back();
+    }
+    // Empties `tables`, keeping some of their rows for new_row().
+    void recycle_rows() {
+        constexpr std::size_t kSpareRows = 64;  // more than a usual Bundle has; a huge one's are not all kept
+        for (Table& t : tables)
+            for (Row& r : t.rows) {
+                if (spare_rows.size() == kSpareRows) break;
+                r.clear();
+                spare_rows.push_back(std::move(r));
+            }
+        tables.clear();
+    }
+
+    // A copy of `text` that lives until the next read().
+    std::string_view keep(std::string_view text) {
+        if (text.empty()) return {};
+        if (kept_used == kept.size()) kept.emplace_back();
+        std::string& k = kept[kept_used++];
+        k.assign(text);
+        return k;
+    }
 
     // The steps of read().
     struct Carriers {  // entry indexes, -1 when absent
@@ -328,6 +418,7 @@ struct FhirBundleReader::Impl {
     };
     bool parse(std::string_view json, element& root);
     bool index(const element& root, Carriers& found);
+    bool check(const element& root);
     bool record_table(const Carriers& found);
     bool visit_tables();
 
@@ -376,18 +467,18 @@ struct FhirBundleReader::Impl {
         }
         return fail("E_FHIR_VALUE", at / key, std::string(key) + " must be a JSON array");
     }
-    std::string number(const element& o, std::string_view key, const Path& at) {
+    std::string_view number(const element& o, std::string_view key, const Path& at) {
         element v;
         if (!member(o, key, v)) return {};
         if (v.type() == element_type::INT64 || v.type() == element_type::UINT64 || v.type() == element_type::DOUBLE)
-            return number_text(v);
+            return keep(number_text(v));
         fail("E_FHIR_VALUE", at / key, std::string(key) + " must be a JSON number");
         return {};
     }
 
     // ---- times ----
     // A dateTime or instant with a time of day → yyyymmddHHMM (UTC+7).
-    std::string time12(const element& o, std::string_view key, const Path& at) {
+    std::string_view time12(const element& o, std::string_view key, const Path& at) {
         const std::string_view s = str(o, key, at);
         if (s.empty()) return {};
         Moment t;
@@ -400,10 +491,10 @@ struct FhirBundleReader::Impl {
                  std::string(key) + " " + quoted(s) + " has no time of day; the BHYT field is a time yyyymmddHHMM");
             return {};
         }
-        return bhyt_digits(t, 5);
+        return keep(bhyt_digits(t, 5));
     }
     // A date, or a dateTime's date in UTC+7 → yyyymmdd.
-    std::string date8(const element& o, std::string_view key, const Path& at) {
+    std::string_view date8(const element& o, std::string_view key, const Path& at) {
         const std::string_view s = str(o, key, at);
         if (s.empty()) return {};
         Moment t;
@@ -411,7 +502,7 @@ struct FhirBundleReader::Impl {
             fail("E_FHIR_VALUE", at / key, std::string(key) + " " + quoted(s) + " is not a FHIR date with a day");
             return {};
         }
-        return bhyt_digits(t, 3);
+        return keep(bhyt_digits(t, 3));
     }
 
     // Calls visit(system, value, identifier, path) for each identifier of a
@@ -454,8 +545,10 @@ struct FhirBundleReader::Impl {
     // ---- references ----
     int resolve(std::string_view ref) const;
     Entry* target(const element& ref, const Path& at, std::initializer_list<Type> expected);
-    std::string facility_of(const element& ref, const Path& at);
-    void walk(const element& e, const Path& at);
+    std::string_view facility_of(const element& ref, const Path& at);
+    bool push_members(const simdjson::dom::object& o);
+    bool scan(const element& e, const Path* resource_at);
+    bool report_duplicate_key(const element& root);
 
     // ---- mapping ----
     void person(const Entry& patient, const Path& at, Row& row, std::string_view table);
@@ -469,10 +562,13 @@ struct FhirBundleReader::Impl {
     void referral(const Entry& e, const Path& at, Row& row);
     void appointment(const Entry& e, const Path& at, Row& row);
     void extensions(const element& res, const Path& at, Row& row, bool carries_tables);
-    bool field_extension(const element& ext, const Path& at, Row& row);
-    void table_extension(const element& ext, const Path& at);
-    std::string practitioners(const element& res, std::string_view key, const Path& at);
-    std::string notes(const element& res, const Path& at);
+    bool field_extension(const element& ext, Ext kind, std::string_view url, const Path& at, Row& row);
+    bool json_value(const element& ext, const Path& at, std::string& out);
+    std::string_view url_name(std::string_view url, std::string_view prefix, const Path& at, std::string& decoded);
+    void table_extension(const element& ext, std::string_view url, const Path& at);
+    bool table_rows(const array& parts, const Path& at, Table& t);
+    std::string_view practitioners(const element& res, std::string_view key, const Path& at);
+    std::string_view notes(const element& res, const Path& at);
     void serialize(std::string& out) const;
 };
 
@@ -481,8 +577,9 @@ struct FhirBundleReader::Impl {
 
 int FhirBundleReader::Impl::resolve(std::string_view ref) const {
     if (ref.empty() || ref[0] == '#') return -1;
-    for (std::size_t i = 0; i < entries.size(); ++i)
-        if (!entries[i].full_url.empty() && entries[i].full_url == ref) return static_cast<int>(i);
+    const auto url = std::lower_bound(by_url.begin(), by_url.end(), ref,
+                                      [](const auto& entry, std::string_view r) { return entry.first < r; });
+    if (url != by_url.end() && url->first == ref) return static_cast<int>(url->second);
     if (ref.find(':') != std::string_view::npos) return -1;  // absolute: only by fullUrl
     if (const std::size_t h = ref.find("/_history/"); h != std::string_view::npos) ref = ref.substr(0, h);
     const std::size_t slash = ref.find('/');
@@ -494,32 +591,104 @@ int FhirBundleReader::Impl::resolve(std::string_view ref) const {
     return -1;
 }
 
-// Every "reference" must name an entry; modifier extensions change meaning,
-// so one we do not understand rejects the Bundle.
-void FhirBundleReader::Impl::walk(const element& e, const Path& at) {
-    if (failed) return;
+// ---------------------------------------------------------------------------
+// The checks of the whole Bundle, in one traversal.
+
+// Pushes the members of `o` onto `members`; false when a key repeats.
+// Small objects (nearly all of a Bundle) compare their keys pairwise; larger
+// ones sort them, so that no object costs quadratic time.
+bool FhirBundleReader::Impl::push_members(const simdjson::dom::object& o) {
+    constexpr std::size_t kPairwise = 16;
+    const std::size_t first = members.size();
+    for (auto kv : o) members.push_back({kv.key, kv.value});
+    const std::size_t n = members.size() - first;
+    if (n <= kPairwise) {
+        for (std::size_t i = first + 1; i < members.size(); ++i)
+            for (std::size_t j = first; j < i; ++j)
+                if (members[i].key == members[j].key) return false;
+        return true;
+    }
+    keys.clear();
+    for (std::size_t i = first; i < members.size(); ++i) keys.push_back(members[i].key);
+    std::sort(keys.begin(), keys.end());
+    return std::adjacent_find(keys.begin(), keys.end()) == keys.end();
+}
+
+// Checks `e` and everything in it: no duplicate key and, inside a resource
+// (`resource_at` is then its path), no modifier extension (it changes
+// meaning, so one we do not understand rejects the Bundle) and no reference
+// that names no entry. False at the first problem: a duplicate key (left to
+// report_duplicate_key) or one reported with fail().
+bool FhirBundleReader::Impl::scan(const element& e, const Path* resource_at) {
     if (e.type() == element_type::ARRAY) {
         std::size_t i = 0;
-        for (element x : as_array(e)) walk(x, at[i++]);
-        return;
-    }
-    if (e.type() != element_type::OBJECT) return;
-    for (auto kv : as_object(e)) {
-        const Path p = at / kv.key;
-        if (kv.key == "modifierExtension") {
-            fail("E_FHIR_VALUE", p, "modifier extensions are not understood; the Bundle cannot be read safely");
-            return;
+        for (element x : as_array(e)) {
+            const Path p = resource_at ? (*resource_at)[i] : Path{};
+            ++i;
+            if (!scan(x, resource_at ? &p : nullptr)) return false;
         }
-        if (kv.key == "reference" && kv.value.type() == element_type::STRING) {
-            const std::string_view ref = kv.value.get_string().value_unsafe();
-            if (resolve(ref) < 0) {
-                fail("E_FHIR_REFERENCE", p, "reference " + quoted(ref) + " points to no entry of the Bundle");
-                return;
-            }
+        return true;
+    }
+    if (e.type() != element_type::OBJECT) return true;
+    const std::size_t first = members.size();
+    if (!push_members(as_object(e))) return false;
+    const std::size_t end = members.size();
+    for (std::size_t i = first; i < end; ++i) {
+        const Member m = members[i];  // a copy: deeper objects push onto `members`
+        if (!resource_at) {
+            if (!scan(m.value, nullptr)) return false;
             continue;
         }
-        walk(kv.value, p);
+        const Path p = *resource_at / m.key;
+        if (m.key == "modifierExtension")
+            return fail("E_FHIR_VALUE", p, "modifier extensions are not understood; the Bundle cannot be read safely");
+        if (m.key == "reference" && m.value.type() == element_type::STRING) {
+            const std::string_view ref = m.value.get_string().value_unsafe();
+            if (resolve(ref) < 0)
+                return fail("E_FHIR_REFERENCE", p, "reference " + quoted(ref) + " points to no entry of the Bundle");
+            continue;
+        }
+        if (!scan(m.value, &p)) return false;
     }
+    members.resize(first);
+    return true;
+}
+
+// scan() of the whole Bundle, the entries' resources with their paths.
+// `root` is as index() found it: an object whose "entry" is an array of
+// objects.
+bool FhirBundleReader::Impl::check(const element& root) {
+    members.clear();
+    if (!push_members(as_object(root))) return false;
+    const std::size_t top = members.size();
+    for (std::size_t k = 0; k < top; ++k) {
+        const Member m = members[k];
+        if (m.key != "entry") {
+            if (!scan(m.value, nullptr)) return false;
+            continue;
+        }
+        std::size_t i = 0;
+        for (element x : as_array(m.value)) {
+            if (!push_members(as_object(x))) return false;
+            const std::size_t end = members.size();
+            const EntryPath ep(i++);
+            for (std::size_t j = top; j < end; ++j) {
+                const Member field = members[j];
+                if (!scan(field.value, field.key == "resource" ? &ep.resource : nullptr)) return false;
+            }
+            members.resize(top);
+        }
+    }
+    return true;
+}
+
+// A duplicate key is reported before any other problem, as for a JSON
+// document. Called when index() or check() has failed: what it reported
+// gives way to the duplicate key the canonical form finds first, if any.
+bool FhirBundleReader::Impl::report_duplicate_key(const element& root) {
+    if (canon.write(root, scratch, dup)) return false;
+    failed = false;
+    return fail("E_DUPLICATE_KEY", "Bundle." + dup, "key Bundle." + dup + " appears more than once in its object");
 }
 
 // The entry a Reference points to (null when it has no "reference").
@@ -527,7 +696,7 @@ Entry* FhirBundleReader::Impl::target(const element& ref, const Path& at, std::i
     const std::string_view r = str(ref, "reference", at);
     if (r.empty()) return nullptr;
     const int i = resolve(r);
-    if (i < 0) return nullptr;  // reported by walk()
+    if (i < 0) return nullptr;  // reported by check()
     Entry& e = entries[static_cast<std::size_t>(i)];
     if (std::find(expected.begin(), expected.end(), e.type) != expected.end()) return &e;
     std::string want;
@@ -542,16 +711,16 @@ Entry* FhirBundleReader::Impl::target(const element& ref, const Path& at, std::i
 
 // A facility code from a Reference: the facility identifier of the
 // Organization or Location it points to, or its own logical identifier.
-std::string FhirBundleReader::Impl::facility_of(const element& ref, const Path& at) {
+std::string_view FhirBundleReader::Impl::facility_of(const element& ref, const Path& at) {
     element id;
     if (obj(ref, "identifier", at, id) && str(id, "system", at / "identifier") == kSidFacility)
-        return std::string(str(id, "value", at / "identifier"));
+        return str(id, "value", at / "identifier");
     const Entry* e = target(ref, at, {Type::organization, Type::location});
     if (!e) return {};
     array ids;
     if (arr(e->resource, "identifier", at, ids)) {
         for (element x : ids)
-            if (str(x, "system", at) == kSidFacility) return std::string(str(x, "value", at));
+            if (str(x, "system", at) == kSidFacility) return str(x, "value", at);
     }
     fail("E_FHIR_VALUE", at / "reference",
          std::string(type_name(e->type)) + " " + quoted(str(ref, "reference", at)) +
@@ -562,115 +731,94 @@ std::string FhirBundleReader::Impl::facility_of(const element& ref, const Path& 
 // ---------------------------------------------------------------------------
 // Extensions.
 
-bool FhirBundleReader::Impl::field_extension(const element& ext, const Path& at, Row& row) {
-    array parts;
-    if (!arr(ext, "extension", at, parts)) return fail("E_FHIR_VALUE", at, "a bhyt-field extension has no parts");
-    std::string_view name;
-    bool has_value = false;
-    Value value;
-    std::size_t i = 0;
-    for (element part : parts) {
-        const Path p = at.item("extension", i++);
-        const std::string_view url = str(part, "url", p);
-        if (url == "name") {
-            name = str(part, "valueString", p);
-            continue;
-        }
-        element v;
-        if (url == "json") {
-            const std::string_view text = str(part, "valueString", p);
-            element parsed;
-            if (const auto e = json_parser.parse(text.data(), text.size()).get(parsed))
-                return fail("E_FHIR_VALUE", p / "valueString",
-                            std::string("not valid JSON: ") + simdjson::error_message(e));
-            if (!canon.write(parsed, scratch, dup))
-                return fail("E_FHIR_VALUE", p / "valueString", "key " + dup + " appears more than once in its object");
-            value = {Value::Kind::json, scratch};
-        } else if (url != "value") {
-            return fail("E_FHIR_VALUE", p / "url", "a bhyt-field extension has no part " + quoted(url));
-        } else if (member(part, "valueString", v)) {
-            value = {Value::Kind::string, std::string(str(part, "valueString", p))};
-        } else if (member(part, "valueDecimal", v)) {
-            value = {Value::Kind::number, number(part, "valueDecimal", p)};
-        } else if (member(part, "valueInteger", v)) {
-            value = {Value::Kind::number, number(part, "valueInteger", p)};
-        } else if (member(part, "valueBoolean", v) && v.type() == element_type::BOOL) {
-            value = {Value::Kind::boolean, v.get_bool().value_unsafe() ? "true" : "false"};
-        } else {
-            return fail("E_FHIR_VALUE", p,
-                        "a bhyt-field value must be a valueString, valueDecimal, valueInteger or valueBoolean");
-        }
-        has_value = true;
-    }
-    if (name.empty()) return fail("E_FHIR_VALUE", at, "a bhyt-field extension has no name");
-    if (has_value)
-        row.set(name, std::move(value));
-    else
-        row.erase(name);
+// The name after `prefix` in an extension's url, percent-decoded (into `decoded`
+// when it has escapes); "" when it has none or (reported) is malformed.
+std::string_view FhirBundleReader::Impl::url_name(std::string_view url, std::string_view prefix, const Path& at,
+                                                  std::string& decoded) {
+    const std::string_view name = url.substr(prefix.size());
+    if (name.find('%') == std::string_view::npos) return name;
+    if (decode_url_name(name, decoded) && simdjson::validate_utf8(decoded.data(), decoded.size())) return decoded;
+    fail("E_FHIR_VALUE", at / "url", "url " + quoted(url) + " does not end in a percent-encoded UTF-8 name");
+    return {};
+}
+
+// The valueString of an extension that holds JSON, in canonical form.
+bool FhirBundleReader::Impl::json_value(const element& ext, const Path& at, std::string& out) {
+    std::string_view text = str(ext, "valueString", at);
+    if (text.empty()) text = "";  // not a null pointer, which simdjson would copy from
+    element parsed;
+    if (const auto e = json_parser.parse(text.data(), text.size()).get(parsed))
+        return fail("E_FHIR_VALUE", at / "valueString", std::string("not valid JSON: ") + simdjson::error_message(e));
+    if (!canon.write(parsed, out, dup))
+        return fail("E_FHIR_VALUE", at / "valueString", "key " + dup + " appears more than once in its object");
     return true;
 }
 
-void FhirBundleReader::Impl::table_extension(const element& ext, const Path& at) {
-    array parts;
-    if (!arr(ext, "extension", at, parts)) {
-        fail("E_FHIR_VALUE", at, "a bhyt-table extension has no parts");
-        return;
+// One of our field extensions (its url is known to be one): the field's
+// value, or that the row does not have it. False when it is malformed.
+bool FhirBundleReader::Impl::field_extension(const element& ext, Ext kind, std::string_view url, const Path& at,
+                                             Row& row) {
+    if (kind == Ext::absent_field) {
+        const std::string_view name = str(ext, "valueString", at);
+        if (name.empty()) return fail("E_FHIR_VALUE", at, "a bhyt-absent extension has no field name");
+        row.erase(name);
+        return true;
     }
+    const bool json = kind == Ext::json_field;
+    std::string decoded;
+    std::string_view name = url_name(url, json ? kExtJsonField : kExtField, at, decoded);
+    if (name.empty()) return fail("E_FHIR_VALUE", at, "a bhyt-field extension has no name");
+    if (!decoded.empty()) name = keep(decoded);
+    if (json) {
+        if (!json_value(ext, at, scratch)) return false;
+        row.set(name, Value{Value::Kind::json, keep(scratch)});
+        return true;
+    }
+    Value value;
+    std::string_view type;
+    element v;
+    if (!value_member(ext, type, v))
+        return fail("E_FHIR_VALUE", at, "a bhyt-field has no value (valueString, valueDecimal or valueBoolean)");
+    const bool number =
+        v.type() == element_type::INT64 || v.type() == element_type::UINT64 || v.type() == element_type::DOUBLE;
+    if (type == "valueString" && v.type() == element_type::STRING) {
+        value = {Value::Kind::string, v.get_string().value_unsafe()};
+    } else if ((type == "valueDecimal" || type == "valueInteger") && number) {
+        value = {Value::Kind::number, keep(number_text(v))};
+    } else if (type == "valueBoolean" && v.type() == element_type::BOOL) {
+        value = {Value::Kind::boolean, v.get_bool().value_unsafe() ? "true" : "false"};
+    } else {
+        return fail("E_FHIR_VALUE", at / type,
+                    "a bhyt-field value is a valueString (a JSON string), valueDecimal or valueInteger (a JSON "
+                    "number) or valueBoolean");
+    }
+    row.set(name, value);
+    return true;
+}
+
+void FhirBundleReader::Impl::table_extension(const element& ext, std::string_view url, const Path& at) {
     Table t;
-    bool shaped = false;
-    std::size_t i = 0;
-    for (element part : parts) {
-        const Path p = at.item("extension", i++);
-        const std::string_view url = str(part, "url", p);
-        if (url == "name") {
-            t.name = str(part, "valueString", p);
-            continue;
-        }
-        const Table::Shape shape = url == "row"      ? Table::Shape::rows
-                                   : url == "object" ? Table::Shape::object
-                                                     : Table::Shape::json;
-        if (url != "row" && url != "object" && url != "json") {
-            fail("E_FHIR_VALUE", p / "url", "a bhyt-table extension has no part " + quoted(url));
-            return;
-        }
-        if (shaped && (shape != t.shape || shape != Table::Shape::rows)) {
-            fail("E_FHIR_VALUE", p, "a bhyt-table holds rows, one object or one json value, not a mix");
-            return;
-        }
-        shaped = true;
-        t.shape = shape;
-        if (shape == Table::Shape::json) {
-            const std::string_view text = str(part, "valueString", p);
-            element parsed;
-            if (const auto e = json_parser.parse(text.data(), text.size()).get(parsed)) {
-                fail("E_FHIR_VALUE", p / "valueString", std::string("not valid JSON: ") + simdjson::error_message(e));
-                return;
-            }
-            if (!canon.write(parsed, t.json, dup)) {
-                fail("E_FHIR_VALUE", p / "valueString", "key " + dup + " appears more than once in its object");
-                return;
-            }
-            continue;
-        }
-        Row& row = t.rows.emplace_back();
-        array fields;
-        if (!arr(part, "extension", p, fields)) continue;
-        std::size_t k = 0;
-        for (element f : fields) {
-            const Path q = p.item("extension", k++);
-            if (str(f, "url", q) != kExtField) {
-                fail("E_FHIR_VALUE", q / "url", "a row of a bhyt-table holds only bhyt-field extensions");
-                return;
-            }
-            field_extension(f, q, row);
-        }
-    }
+    std::string decoded;
+    t.name = url_name(url, kExtTable, at, decoded);
     if (t.name.empty()) {
         fail("E_FHIR_VALUE", at, "a bhyt-table extension has no name");
         return;
     }
-    if (!shaped) {
+    element json;
+    array parts;
+    const bool has_json = member(ext, "valueString", json);
+    const bool has_parts = arr(ext, "extension", at, parts);
+    if (has_json && has_parts) {
+        fail("E_FHIR_VALUE", at, "a bhyt-table holds rows, one object or one json value, not a mix");
+        return;
+    }
+    if (has_json) {
+        t.shape = Table::Shape::json;
+        if (!json_value(ext, at, t.json)) return;
+    } else if (!has_parts) {
         fail("E_FHIR_VALUE", at, "bhyt-table " + t.name + " has no rows, object or json value");
+        return;
+    } else if (!table_rows(parts, at, t)) {
         return;
     }
     for (const Table& other : tables)
@@ -679,6 +827,35 @@ void FhirBundleReader::Impl::table_extension(const element& ext, const Path& at)
             return;
         }
     tables.push_back(std::move(t));
+}
+
+// The parts of a bhyt-table: one "row" per row, or one "object".
+bool FhirBundleReader::Impl::table_rows(const array& parts, const Path& at, Table& t) {
+    std::size_t i = 0;
+    for (element part : parts) {
+        const Path p = at.item("extension", i++);
+        const std::string_view url = str(part, "url", p);
+        if (url != "row" && url != "object")
+            return fail("E_FHIR_VALUE", p / "url", "a bhyt-table extension has no part " + quoted(url));
+        const Table::Shape shape = url == "row" ? Table::Shape::rows : Table::Shape::object;
+        if (!t.rows.empty() && (shape != t.shape || shape != Table::Shape::rows))
+            return fail("E_FHIR_VALUE", p, "a bhyt-table holds rows, one object or one json value, not a mix");
+        t.shape = shape;
+        Row& row = new_row(t);
+        array fields;
+        if (!arr(part, "extension", p, fields)) continue;
+        std::size_t k = 0;
+        for (element f : fields) {
+            const Path q = p.item("extension", k++);
+            const std::string_view field_url = str(f, "url", q);
+            const Ext kind = extension_kind(field_url);
+            if (kind != Ext::field && kind != Ext::json_field && kind != Ext::absent_field)
+                return fail("E_FHIR_VALUE", q / "url", "a row of a bhyt-table holds only field extensions");
+            field_extension(f, kind, field_url, q, row);
+        }
+    }
+    if (t.rows.empty()) return fail("E_FHIR_VALUE", at, "bhyt-table " + t.name + " has no rows, object or json value");
+    return true;
 }
 
 // Our extensions on a resource: its table's fields, and (on the Encounter or
@@ -690,13 +867,15 @@ void FhirBundleReader::Impl::extensions(const element& res, const Path& at, Row&
     for (element ext : exts) {
         const Path p = at.item("extension", i++);
         const std::string_view url = str(ext, "url", p);
-        if (url == kExtField) {
-            field_extension(ext, p, row);
-        } else if (url == kExtTable) {
-            if (carries_tables)
-                table_extension(ext, p);
-            else
-                fail("E_FHIR_VALUE", p, "a bhyt-table extension belongs on the Encounter or Immunization");
+        switch (const Ext kind = extension_kind(url)) {
+            case Ext::other: break;
+            case Ext::table:
+                if (carries_tables)
+                    table_extension(ext, url, p);
+                else
+                    fail("E_FHIR_VALUE", p, "a bhyt-table extension belongs on the Encounter or Immunization");
+                break;
+            default: field_extension(ext, kind, url, p, row); break;
         }
     }
 }
@@ -732,7 +911,7 @@ void FhirBundleReader::Impl::person(const Entry& e, const Path& at, Row& row, st
                             name += g.get_string().value_unsafe();
                         }
             }
-            row.set("HO_TEN", name);
+            row.set("HO_TEN", keep(name));
         }
     }
     if (const std::string_view g = str(r, "gender", at); !g.empty()) {
@@ -744,13 +923,13 @@ void FhirBundleReader::Impl::person(const Entry& e, const Path& at, Row& row, st
         Moment t;
         if (!parse_moment(b, t) || t.precision == Moment::Precision::minute)
             fail("E_FHIR_VALUE", at / "birthDate", "birthDate " + quoted(b) + " is not a FHIR date");
-        std::string birth = bhyt_digits(t, 5);
+        std::string_view birth = keep(bhyt_digits(t, 5));
         element under;
         array exts;
         if (obj(r, "_birthDate", at, under) && arr(under, "extension", at / "_birthDate", exts)) {
             for (element x : exts) {
                 if (str(x, "url", at) != kExtBirthTime) continue;
-                const std::string time = time12(x, "valueDateTime", at / "_birthDate");
+                const std::string_view time = time12(x, "valueDateTime", at / "_birthDate");
                 if (!time.empty()) birth = time;
             }
         }
@@ -835,11 +1014,11 @@ void FhirBundleReader::Impl::coverages(Row& row, bool details) {
             add(lists[3], date8(period, "end", at / "period"));
         }
     }
-    row.set("MA_THE_BHYT", lists[0]);
+    row.set("MA_THE_BHYT", keep(lists[0]));
     if (!details) return;
-    row.set("MA_DKBD", lists[1]);
-    row.set("GT_THE_TU", lists[2]);
-    row.set("GT_THE_DEN", lists[3]);
+    row.set("MA_DKBD", keep(lists[1]));
+    row.set("GT_THE_TU", keep(lists[2]));
+    row.set("GT_THE_DEN", keep(lists[3]));
 }
 
 // ---------------------------------------------------------------------------
@@ -869,7 +1048,7 @@ void FhirBundleReader::Impl::diagnoses(const element& enc, const Path& at, Row& 
             return;
         }
         c->used = true;
-        const std::string rank = number(d, "rank", p);
+        const std::string_view rank = number(d, "rank", p);
         const std::size_t index = static_cast<std::size_t>(c - entries.data());
         const EntryPath cp(index);
         element concept_;
@@ -880,8 +1059,8 @@ void FhirBundleReader::Impl::diagnoses(const element& enc, const Path& at, Row& 
                  "Condition has no ICD-10 code (a coding of system " + std::string(kCsIcd10) + ")");
             return;
         }
-        found.push_back(
-            {rank.empty() ? SIZE_MAX : std::stoull(rank), i, code, str(concept_, "text", cp.resource / "code")});
+        found.push_back({rank.empty() ? SIZE_MAX : std::stoull(std::string(rank)), i, code,
+                         str(concept_, "text", cp.resource / "code")});
         ++i;
     }
     std::stable_sort(found.begin(), found.end(),
@@ -894,7 +1073,7 @@ void FhirBundleReader::Impl::diagnoses(const element& enc, const Path& at, Row& 
         if (!others.empty()) others += ';';
         others += found[k].code;
     }
-    row.set("MA_BENH_KT", others);
+    row.set("MA_BENH_KT", keep(others));
 }
 
 namespace {
@@ -951,7 +1130,7 @@ void FhirBundleReader::Impl::encounter(const Entry& e, const Path& at, Row& row)
             if (!text.empty()) text += "; ";
             text += t;
         }
-        row.set("LY_DO_VV", text);
+        row.set("LY_DO_VV", keep(text));
     }
     diagnoses(r, at, row);
     element hosp;
@@ -999,10 +1178,10 @@ void FhirBundleReader::Impl::reason_codes(const element& res, const Path& at, Ro
         if (!others.empty()) others += ';';
         others += code;
     }
-    row.set("MA_BENH_KT", others);
+    row.set("MA_BENH_KT", keep(others));
 }
 
-std::string FhirBundleReader::Impl::practitioners(const element& res, std::string_view key, const Path& at) {
+std::string_view FhirBundleReader::Impl::practitioners(const element& res, std::string_view key, const Path& at) {
     element one;
     array many;
     std::string out;
@@ -1019,20 +1198,20 @@ std::string FhirBundleReader::Impl::practitioners(const element& res, std::strin
     } else if (obj(res, key, at, one)) {
         add(one, at / key);
     }
-    return out;
+    return keep(out);
 }
 
-std::string FhirBundleReader::Impl::notes(const element& res, const Path& at) {
+std::string_view FhirBundleReader::Impl::notes(const element& res, const Path& at) {
     array list;
     std::string out;
-    if (!arr(res, "note", at, list)) return out;
+    if (!arr(res, "note", at, list)) return {};
     for (element n : list) {
         const std::string_view text = str(n, "text", at / "note");
         if (text.empty()) continue;
         if (!out.empty()) out += '\n';
         out += text;
     }
-    return out;
+    return keep(out);
 }
 
 void FhirBundleReader::Impl::medication(const Entry& e, const Path& at, Row& row) {
@@ -1114,7 +1293,7 @@ void FhirBundleReader::Impl::referral(const Entry& e, const Path& at, Row& row) 
     if (arr(r, "performer", at, performers)) {
         std::size_t i = 0;
         for (element p : performers) {
-            const std::string to = facility_of(p, at.item("performer", i++));
+            const std::string_view to = facility_of(p, at.item("performer", i++));
             if (to.empty()) continue;
             row.set("MA_CSKCB_DEN", to);
             break;
@@ -1196,7 +1375,7 @@ void FhirBundleReader::Impl::immunization(const Entry& e, const Path& at, Row& r
         if (!parse_moment(when, t) || t.precision < Moment::Precision::day)
             fail("E_FHIR_VALUE", at / "occurrenceDateTime",
                  "occurrenceDateTime " + quoted(when) + " is not a FHIR dateTime with a day");
-        row.set("NGAY_TIEM", bhyt_digits(t, t.precision == Moment::Precision::minute ? 5 : 3));
+        row.set("NGAY_TIEM", keep(bhyt_digits(t, t.precision == Moment::Precision::minute ? 5 : 3)));
     }
     element location;
     if (obj(r, "location", at, location))
@@ -1209,7 +1388,7 @@ void FhirBundleReader::Impl::immunization(const Entry& e, const Path& at, Row& r
             const Path pp = at.item("performer", i++);
             element actor;
             if (!obj(p, "actor", pp, actor)) continue;
-            const std::string facility = facility_of(actor, pp / "actor");
+            const std::string_view facility = facility_of(actor, pp / "actor");
             if (facility.empty()) continue;
             row.set("MA_CSKCB", facility);
             break;
@@ -1241,7 +1420,7 @@ void FhirBundleReader::Impl::immunization(const Entry& e, const Path& at, Row& r
 // ---------------------------------------------------------------------------
 // The Bundle.
 
-// Parses the bytes into `root`: size, UTF-8, depth, syntax, duplicate keys.
+// Parses the bytes into `root`: size, UTF-8, depth, syntax.
 bool FhirBundleReader::Impl::parse(std::string_view json, element& root) {
     if (json.size() > max_bytes)
         return fail("E_TOO_LARGE", std::string(),
@@ -1264,8 +1443,6 @@ bool FhirBundleReader::Impl::parse(std::string_view json, element& root) {
                         "objects and arrays are nested deeper than " + std::to_string(kMaxDepth) + " levels");
         return fail("E_JSON", std::string(), "invalid JSON: " + msg);
     }
-    if (!canon.write(root, scratch, dup))
-        return fail("E_DUPLICATE_KEY", "Bundle." + dup, "key Bundle." + dup + " appears more than once in its object");
     return true;
 }
 
@@ -1324,8 +1501,11 @@ bool FhirBundleReader::Impl::index(const element& root, Carriers& found) {
                 "a " + std::string(type_name(t)) + " belongs to a visit; this Bundle is a vaccination (no Encounter)");
         }
     }
-    for (std::size_t i = 0; i < entries.size() && !failed; ++i) walk(entries[i].resource, EntryPath(i).resource);
-    return !failed;
+    by_url.clear();
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (!entries[i].full_url.empty()) by_url.emplace_back(entries[i].full_url, i);
+    std::sort(by_url.begin(), by_url.end());  // the first of equal fullUrls first
+    return true;
 }
 
 // The record's own table (XML1, XML0 or TIEM_CHUNG) from the Encounter or
@@ -1336,7 +1516,7 @@ bool FhirBundleReader::Impl::record_table(const Carriers& found) {
     const Entry& carrier = entries[index];
     const EntryPath cp(index);
     Table main;
-    Row& row = main.rows.emplace_back();
+    Row& row = new_row(main);
     if (visit) {
         const std::string_view status = str(carrier.resource, "status", cp.resource);
         if (status == "finished")
@@ -1385,7 +1565,7 @@ bool FhirBundleReader::Impl::record_table(const Carriers& found) {
 
 // XML2, XML4, XML13 and XML14 from their resources, in Bundle order, after the record's table.
 bool FhirBundleReader::Impl::visit_tables() {
-    const std::string episode_lk(tables.front().rows.front().str("MA_LK"));
+    const std::string_view episode_lk = tables.front().rows.front().str("MA_LK");
     Table xml2{"XML2", Table::Shape::rows, {}, {}}, xml4{"XML4", Table::Shape::rows, {}, {}};
     Table xml13{"XML13", Table::Shape::object, {}, {}}, xml14{"XML14", Table::Shape::object, {}, {}};
     struct Report {
@@ -1426,7 +1606,7 @@ bool FhirBundleReader::Impl::visit_tables() {
         if (e.type == Type::condition && !e.used)
             return fail("E_FHIR", ep.resource, "a Condition not listed in Encounter.diagnosis would be lost");
         if (!table) continue;
-        Row& r = table->rows.emplace_back();
+        Row& r = new_row(*table);
         r.set("MA_LK", episode_lk);
         switch (e.type) {
             case Type::medication_request: medication(e, ep.resource, r); break;
@@ -1457,11 +1637,17 @@ bool FhirBundleReader::Impl::read(std::string_view json, std::string& document, 
     err = &error;
     failed = false;
     entries.clear();
-    tables.clear();
+    recycle_rows();
+    kept_used = 0;
     document.clear();
     element root;
     Carriers found;
-    if (!parse(json, root) || !index(root, found) || !record_table(found) || !visit_tables()) return false;
+    if (!parse(json, root)) return false;
+    if (!index(root, found) || !check(root)) {
+        report_duplicate_key(root);
+        return false;
+    }
+    if (!record_table(found) || !visit_tables()) return false;
     serialize(document);
     return true;
 }

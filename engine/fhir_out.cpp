@@ -479,29 +479,17 @@ struct FhirBookWriter::Impl {
 
 namespace {
 
-// One bhyt-field extension: the name, then the part `part` ("value" or
-// "json") that `write_value` fills; no part for a field that is absent.
-template <class WriteValue>
-void field_extension(JsonOut& j, std::string_view name, std::string_view part, WriteValue&& write_value) {
-    j.begin_object();
-    j.string("url", kExtField);
-    j.begin_array("extension");
-    j.begin_object();
-    j.string("url", "name");
-    j.string("valueString", name);
-    j.end();
-    if (!part.empty()) {
-        j.begin_object();
-        j.string("url", part);
-        write_value();
-        j.end();
-    }
-    j.end();
-    j.end();
+// An extension url: a prefix, then a field or table name.
+std::string named_url(std::string_view prefix, std::string_view name) {
+    std::string url(prefix);
+    append_url_name(url, name);
+    return url;
 }
 
 }  // namespace
 
+// One field no core element carries: bhyt-field with its value, or (an
+// object or array) bhyt-json with its JSON.
 void FhirBookWriter::Impl::value_extension(JsonOut& j, std::string_view name, const element& v) {
     std::string text;
     std::string_view kind = "valueString";
@@ -524,30 +512,31 @@ void FhirBookWriter::Impl::value_extension(JsonOut& j, std::string_view name, co
         case element_type::ARRAY: canon.write(v, scratch, dup); break;
     }
     const bool nested = v.type() == element_type::OBJECT || v.type() == element_type::ARRAY;
-    field_extension(j, name, nested ? "json" : "value", [&] {
-        if (v.type() == element_type::STRING)
-            j.string(kind, v.get_string().value_unsafe());
-        else if (nested)
-            j.string(kind, scratch);
-        else
-            j.raw(kind, text);
-    });
+    j.begin_object();
+    j.string("url", named_url(nested ? kExtJsonField : kExtField, name));
+    if (v.type() == element_type::STRING)
+        j.string(kind, v.get_string().value_unsafe());
+    else if (nested)
+        j.string(kind, scratch);
+    else
+        j.raw(kind, text);
+    j.end();
 }
 
 void FhirBookWriter::Impl::field_extensions(JsonOut& j, const Fields& f) {
     for (auto kv : f.obj())
         if (!f.claimed(kv.key)) value_extension(j, kv.key, kv.value);
-    for (std::string_view name : f.absent()) field_extension(j, name, {}, [] {});
+    for (std::string_view name : f.absent()) {
+        j.begin_object();
+        j.string("url", kExtAbsentField);
+        j.string("valueString", name);
+        j.end();
+    }
 }
 
 void FhirBookWriter::Impl::table_extension(JsonOut& j, std::string_view name, const element& value) {
     j.begin_object();
-    j.string("url", kExtTable);
-    j.begin_array("extension");
-    j.begin_object();
-    j.string("url", "name");
-    j.string("valueString", name);
-    j.end();
+    j.string("url", named_url(kExtTable, name));
     bool rows = value.type() == element_type::ARRAY;
     if (rows) {
         const simdjson::dom::array a = as_array(value);
@@ -563,17 +552,17 @@ void FhirBookWriter::Impl::table_extension(JsonOut& j, std::string_view name, co
         j.end();
     };
     if (rows) {
+        j.begin_array("extension");
         for (element row : as_array(value)) part("row", row);
+        j.end();
     } else if (value.type() == element_type::OBJECT && has_content(as_object(value))) {
+        j.begin_array("extension");
         part("object", value);
+        j.end();
     } else {
         canon.write(value, scratch, dup);
-        j.begin_object();
-        j.string("url", "json");
         j.string("valueString", scratch);
-        j.end();
     }
-    j.end();
     j.end();
 }
 

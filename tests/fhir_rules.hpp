@@ -1,9 +1,10 @@
 // The FHIR R4 JSON rules our Bundles must meet, checked without a FHIR
 // server: resourceType and a valid id on every resource, a fullUrl on every
 // entry, references that resolve inside the Bundle, no empty or null values,
-// date/dateTime/instant values of the R4 forms, extensions with a url and
-// either a value or nested extensions, and each resource type's required
-// elements. fhir_violations() lists what is wrong (empty: nothing).
+// date/dateTime/instant values of the R4 forms, extensions with a url (a
+// uri: no whitespace) and either a value or nested extensions, and each
+// resource type's required elements. fhir_violations() lists what is wrong
+// (empty: nothing).
 #pragma once
 
 #include <simdjson.h>
@@ -107,7 +108,9 @@ struct Checker {
                 const simdjson::dom::array list = kv.value.get_array().value_unsafe();
                 for (element x : list) {
                     const std::string xat = at + "[" + std::to_string(i++) + "]";
-                    if (str(x, "url").empty()) report(xat, "extension without url");
+                    const std::string_view url = str(x, "url");
+                    if (url.empty()) report(xat, "extension without url");
+                    if (url.find_first_of(" \t\n\r") != std::string_view::npos) report(xat, "url is not a uri");
                     const bool value = x.type() == element_type::OBJECT && has_prefix_member(x, "value");
                     if (value == has(x, "extension"))
                         report(xat, "extension needs a value[x] or nested extensions, not both");

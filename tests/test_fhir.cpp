@@ -389,10 +389,24 @@ TEST(FhirIn, Errors) {
          "Bundle.entry[5].resource.code"},
         {"a coded lab result", replaced(inpatient, "\"valueQuantity\"", "\"valueCodeableConcept\""), "E_FHIR_VALUE",
          "Bundle.entry[8].resource.valueCodeableConcept"},
-        {"a bhyt-field without a name", replaced(inpatient, "\"valueString\": \"STT\"", "\"valueUri\": \"STT\""),
+        {"a bhyt-field without a name",
+         replaced(inpatient, "\"url\": \"urn:ehb:fhir:bhyt-field:STT\"", "\"url\": \"urn:ehb:fhir:bhyt-field:\""),
          "E_FHIR_VALUE", "Bundle.entry[5].resource.extension[0]"},
+        {"a bhyt-field value of another type", replaced(inpatient, "\"valueString\": \"1\"", "\"valueCode\": \"1\""),
+         "E_FHIR_VALUE", "Bundle.entry[5].resource.extension[0].valueCode"},
+        {"a field name with a bad escape",
+         replaced(inpatient, "\"url\": \"urn:ehb:fhir:bhyt-field:STT\"", "\"url\": \"urn:ehb:fhir:bhyt-field:S%T\""),
+         "E_FHIR_VALUE", "Bundle.entry[5].resource.extension[0].url"},
         {"a duplicate key",
          replaced(immunization, "\"lotNumber\": \"Y012345\"", "\"lotNumber\": \"A\", \"lotNumber\": \"B\""),
+         "E_DUPLICATE_KEY", "Bundle.entry[3].resource.lotNumber"},
+        {"a duplicate key after a dangling reference",
+         replaced(replaced(immunization, "\"patient\": {", "\"patient\": {\"reference\": \"#p\"}, \"x\": {"),
+                  "\"lotNumber\": \"Y012345\"", "\"lotNumber\": \"A\", \"lotNumber\": \"B\""),
+         "E_DUPLICATE_KEY", "Bundle.entry[3].resource.lotNumber"},
+        {"a duplicate key in a Bundle that is not one record",
+         replaced(replaced(immunization, "\"resourceType\": \"Patient\"", "\"resourceType\": \"Organization\""),
+                  "\"lotNumber\": \"Y012345\"", "\"lotNumber\": \"A\", \"lotNumber\": \"B\""),
          "E_DUPLICATE_KEY", "Bundle.entry[3].resource.lotNumber"},
         {"not JSON", "{\"resourceType\": \"Bundle\",", "E_JSON", ""},
         {"not UTF-8", "{\"resourceType\": \"Bundle\", \"id\": \"\xff\"}", "E_UTF8", ""},
@@ -544,6 +558,29 @@ TEST(FhirRoundTrip, ValuesWithoutAnExactFhirElement) {
         "NOI_TIEM": "Trạm Y tế xã Đông Anh", "HO_TEN": "Đỗ Gia Bảo", "NGAY_SINH": "202404080715", "GIOI_TINH": "3",
         "MA_THE_BHYT": "TE1010123400001"}})");
     expect_round_trip(dose, "a dose with a time, a dose number with a leading zero and a source with a space");
+}
+
+// A field's or table's name travels in its extension's url, percent-encoded
+// where a uri needs it.
+TEST(FhirRoundTrip, NamesInExtensionUrls) {
+    const std::string doc = canon(R"({
+      "XML1": {"MA_LK": "LK1", "MA_CSKCB": "01001", "NGAY_VAO": "202403150830", "MA_LOAI_KCB": "01",
+               "Ghi chú: 100%": "x"},
+      "XML3": [{"MA_LK": "LK1", "Đơn giá": 5}]
+    })");
+    expect_round_trip(doc, "names with a space, a colon, a percent sign and letters outside ASCII");
+    std::string bundle;
+    Issue err;
+    ASSERT_TRUE(record_fhir(doc, bundle, err)) << err.reason;
+    EXPECT_NE(bundle.find("{\"url\":\"urn:ehb:fhir:bhyt-field:Ghi%20ch%C3%BA%3A%20100%25\",\"valueString\":\"x\"}"),
+              std::string::npos)
+        << bundle;
+    EXPECT_NE(bundle.find("{\"url\":\"urn:ehb:fhir:bhyt-table:XML3\",\"extension\":[{\"url\":\"row\""),
+              std::string::npos)
+        << bundle;
+    EXPECT_NE(bundle.find("{\"url\":\"urn:ehb:fhir:bhyt-field:%C4%90%C6%A1n%20gi%C3%A1\",\"valueDecimal\":5}"),
+              std::string::npos)
+        << bundle;
 }
 
 // ---------------------------------------------------------------------------
