@@ -243,33 +243,6 @@ struct CanonicalWriter::Impl {
         return true;
     }
 
-    // Only the duplicate-key check of write(), writing nothing.
-    bool unique_keys(const element& e, std::size_t depth) {
-        if (e.type() == element_type::ARRAY) {
-            std::size_t i = 0;
-            const simdjson::dom::array items = e.get_array().value_unsafe();
-            for (element child : items) {
-                if (!unique_keys(child, depth + 1)) {
-                    prepend_index(*dup, i);
-                    return false;
-                }
-                ++i;
-            }
-            return true;
-        }
-        if (e.type() != element_type::OBJECT) return true;
-        if (!sorted_members(e, depth, {})) return false;
-        const std::size_t n = levels[depth].size();
-        for (std::size_t i = 0; i < n; ++i) {
-            const Member m = levels[depth][i];  // deeper levels may move levels[depth]
-            if (!unique_keys(m.value, depth + 1)) {
-                prepend_key(*dup, m.key);
-                return false;
-            }
-        }
-        return true;
-    }
-
     // The top level of an episode document: tables, written as `table` rows.
     bool document(const element& e) {
         if (e.type() != element_type::OBJECT) return value(e, 0);
@@ -401,12 +374,6 @@ bool CanonicalWriter::write(const simdjson::dom::element& root, std::string& out
     impl_->out = &out;
     impl_->dup = &duplicate_path;
     return impl_->value(root, 0);
-}
-
-bool CanonicalWriter::check_unique_keys(const simdjson::dom::element& root, std::string& duplicate_path) {
-    duplicate_path.clear();
-    impl_->dup = &duplicate_path;
-    return impl_->unique_keys(root, 0);
 }
 
 bool CanonicalWriter::write_document(const simdjson::dom::element& root, Generation g, std::string& out,

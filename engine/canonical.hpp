@@ -34,9 +34,6 @@ public:
     // and `out` is unspecified.
     bool write(const simdjson::dom::element& root, std::string& out, std::string& duplicate_path);
 
-    // The duplicate-key check of write() alone: nothing is written.
-    bool check_unique_keys(const simdjson::dom::element& root, std::string& duplicate_path);
-
     // The canonical form of an episode document (docs/records.md section 7):
     // as write(), and inside every table (an object, or each object row of an
     // array) fields carry their stored names (current_field_name for `g`),

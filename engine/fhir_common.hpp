@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/calendar.hpp"
+
 namespace ehb::fhir {
 
 // ---- Identifier systems (domain reference §4.1) ----
@@ -106,27 +108,6 @@ inline bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 inline int month_days(int y, int m) {
     static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
-inline int64_t days_from_civil(int y, int m, int d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const int64_t yoe = y - era * 400;
-    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-inline void civil_from_days(int64_t z, int& y, int& m, int& d) {
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    y = static_cast<int>(yoe + era * 400 + (m <= 2));
 }
 
 // The n digits at pos as a number; false if any is not a digit or s is too short.
@@ -279,8 +260,8 @@ inline bool parse_moment(std::string_view s, Moment& t) {
         pos += 6;
     }
     if (pos != s.size()) return false;
-    constexpr int kVietnam = 7 * 60;
-    const int64_t minutes = days_from_civil(t.year, t.month, t.day) * 1440 + t.hour * 60 + t.minute - offset + kVietnam;
+    const int64_t minutes =
+        days_from_civil(t.year, t.month, t.day) * 1440 + t.hour * 60 + t.minute - offset + kVietnamOffsetMinutes;
     const int64_t days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440;
     const int64_t in_day = minutes - days * 1440;
     civil_from_days(days, t.year, t.month, t.day);

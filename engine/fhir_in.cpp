@@ -15,7 +15,7 @@
 namespace ehb {
 
 // ---------------------------------------------------------------------------
-// looks_like_fhir_bundle: a scan of the top-level object's members.
+// looks_like_fhir: a scan of the top-level object's members.
 
 namespace {
 
@@ -111,7 +111,7 @@ struct Scanner {
 
 }  // namespace
 
-bool looks_like_fhir_bundle(std::string_view bytes) noexcept {
+bool looks_like_fhir(std::string_view bytes) noexcept {
     Scanner s{bytes.data(), bytes.data() + bytes.size()};
     s.skip_ws();
     if (s.p == s.end || *s.p != '{') return false;
@@ -124,10 +124,7 @@ bool looks_like_fhir_bundle(std::string_view bytes) noexcept {
         if (s.p == s.end || *s.p != ':') return false;
         ++s.p;
         s.skip_ws();
-        if (is_type) {
-            bool is_bundle;
-            return s.p != s.end && *s.p == '"' && s.string("Bundle", is_bundle) && is_bundle;
-        }
+        if (is_type) return s.p != s.end && *s.p == '"';
         if (!s.value()) return false;
         s.skip_ws();
         if (s.p == s.end || *s.p != ',') return false;

@@ -18,11 +18,13 @@
 
 namespace ehb {
 
-// True when the bytes are a JSON object whose "resourceType" member is
-// "Bundle". Scans the top-level object's members (skipping nested values)
-// without parsing them: a cheap router between this reader and EpisodeParser,
-// not a validation.
-bool looks_like_fhir_bundle(std::string_view bytes) noexcept;
+// True when the bytes are a JSON object with a top-level "resourceType"
+// member whose value is a string: a FHIR resource. The reader takes Bundles
+// and rejects any other resource (E_FHIR), so a Patient sent alone is told
+// "not a Bundle" rather than "no XML1". Scans the top-level object's members
+// (skipping nested values) without parsing them: a cheap router between this
+// reader and EpisodeParser, not a validation.
+bool looks_like_fhir(std::string_view bytes) noexcept;
 
 // Reusable, single-threaded: keep one per thread.
 class FhirBundleReader {

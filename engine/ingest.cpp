@@ -24,7 +24,7 @@ void Preparer::prepare(std::string_view document, Prepared& out) {
         if (!out.ok) return;
         episode = submission_.document;
         out.source.swap(submission_.signature);
-    } else if (looks_like_fhir_bundle(document)) {
+    } else if (looks_like_fhir(document)) {
         out.format = SourceFormat::fhir;
         out.ok = fhir_.read(document, normalised_, out.error);
         if (!out.ok) return;

@@ -426,17 +426,17 @@ TEST(FhirIn, ReadsAReferenceByTypeAndId) {
     EXPECT_EQ(d.get("TIEM_CHUNG", "HO_TEN"), "Phạm Minh Khôi");
 }
 
-TEST(FhirIn, LooksLikeABundle) {
-    for (std::string_view name : kGoodBundles) EXPECT_TRUE(looks_like_fhir_bundle(corpus(name))) << name;
-    EXPECT_TRUE(looks_like_fhir_bundle(
+TEST(FhirIn, LooksLikeAResource) {
+    for (std::string_view name : kGoodBundles) EXPECT_TRUE(looks_like_fhir(corpus(name))) << name;
+    EXPECT_TRUE(looks_like_fhir(
         " {\"id\": \"}\\\"{\", \"meta\": {\"a\": [1, {\"b\": \"]\"}]}, \"resourceType\": \"Bundle\"}"));
-    EXPECT_TRUE(looks_like_fhir_bundle("{\"resource\\u0054ype\":\"Bund\\u006ce\"}"));
-    EXPECT_FALSE(looks_like_fhir_bundle(corpus("bad_not_bundle.json")));
-    EXPECT_FALSE(looks_like_fhir_bundle("{\"XML1\": {\"resourceType\": \"Bundle\"}}"));
-    EXPECT_FALSE(looks_like_fhir_bundle("{\"entry\": [], \"resourceType\": \"Bundles\"}"));
-    EXPECT_FALSE(looks_like_fhir_bundle("[{\"resourceType\": \"Bundle\"}]"));
-    EXPECT_FALSE(looks_like_fhir_bundle("{\"resourceType\": \"Bundle"));
-    EXPECT_FALSE(looks_like_fhir_bundle(""));
+    EXPECT_TRUE(looks_like_fhir("{\"resource\\u0054ype\":\"Bund\\u006ce\"}"));
+    EXPECT_TRUE(looks_like_fhir(corpus("bad_not_bundle.json"))) << "a Patient: the reader says it is not a Bundle";
+    EXPECT_FALSE(looks_like_fhir("{\"XML1\": {\"resourceType\": \"Bundle\"}}"));
+    EXPECT_FALSE(looks_like_fhir("{\"entry\": [], \"resourceType\": 7}"));
+    EXPECT_FALSE(looks_like_fhir("[{\"resourceType\": \"Bundle\"}]"));
+    EXPECT_FALSE(looks_like_fhir("{\"resourceType\" \"Bundle\"}"));
+    EXPECT_FALSE(looks_like_fhir(""));
 }
 
 // ---------------------------------------------------------------------------

@@ -82,7 +82,7 @@ public:
         if (looks_like_xml(document)) {
             if (!xml_.read(document, submission_, issue_)) return 0;
             episode = submission_.document;
-        } else if (looks_like_fhir_bundle(document)) {
+        } else if (looks_like_fhir(document)) {
             if (!fhir_.read(document, normalised_, issue_)) return 0;
             episode = normalised_;
         }
