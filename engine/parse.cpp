@@ -62,13 +62,6 @@ bool fail(Issue& e, std::string_view code, std::string field, std::string reason
     return false;
 }
 
-// A validated yyyymmddHHMM time as the integer it spells.
-uint64_t time_value(std::string_view digits) noexcept {
-    uint64_t v = 0;
-    for (char c : digits) v = v * 10 + static_cast<uint64_t>(c - '0');
-    return v;
-}
-
 // A row's MA_LK, when present and not null, must equal XML1.MA_LK.
 bool check_ma_lk(const element& row, std::string_view ma_lk, std::string_view key, std::size_t index,
                  bool indexed, Issue& e) {
@@ -257,7 +250,7 @@ bool EpisodeParser::Impl::parse(std::string_view json, ParsedRecord& out, Issue&
         if (slot >= 0) read_field_value(kv.value, xml1.slot[static_cast<std::size_t>(slot)]);
     }
     if (!validate_xml1(xml1, out.generation, out, e)) return false;
-    out.discharged = time_value(xml1.slot[X1::NGAY_RA].text);
+    out.discharged = digits_value(xml1.slot[X1::NGAY_RA].text);
 
     // Every row that names its episode must name this one.
     for (auto kv : top) {
@@ -279,7 +272,7 @@ bool EpisodeParser::Impl::parse(std::string_view json, ParsedRecord& out, Issue&
     std::string_view due;
     if (top.at_key("XML14").get(appointment) == simdjson::SUCCESS &&
         appointment["NGAY_HEN_KL"].get(due) == simdjson::SUCCESS && due.size() == 12)
-        out.appointment = static_cast<uint32_t>(time_value(due) / 10000);
+        out.appointment = static_cast<uint32_t>(digits_value(due) / 10000);
 
     out.hash = canonical_hash(out.canonical);
     return true;
