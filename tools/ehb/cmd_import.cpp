@@ -1,5 +1,5 @@
 // ehb import --data DIR [--batch N] FILE...
-// The offline bulk path: JSON Lines files through the group-commit pipeline.
+// The offline bulk path: input files of any format (tools/ehb/inputs.hpp) through the group-commit pipeline.
 #include <sys/stat.h>
 
 #include <atomic>
@@ -26,13 +26,13 @@ struct Totals {
     std::atomic<uint64_t> records{0}, bytes{0};
 };
 
-// Cuts lines into batches; each batch owns a copy of its bytes.
+// Cuts documents into batches; each batch owns a copy of its bytes.
 class Batcher {
 public:
     Batcher(Pipeline& pipeline, Totals& totals, std::size_t batch_size)
         : pipeline_(pipeline), totals_(totals), batch_size_(batch_size) {}
 
-    void line(std::string_view text) {
+    void add(std::string_view text) {
         offsets_.emplace_back(buffer_.size(), text.size());
         buffer_.append(text);
         if (offsets_.size() >= batch_size_) flush();
@@ -93,8 +93,8 @@ int cmd_import(int argc, char** argv) {
     {
         Pipeline pipeline(store);
         Batcher batcher(pipeline, totals, batch);
-        bool read = read_documents(files, "import", [&](std::string_view line) {
-                                   batcher.line(line);
+        bool read = read_documents(files, "import", [&](std::string_view document) {
+                                   batcher.add(document);
                                    return true;
                                },
                                [&] { progress.update(totals.records.load(), totals.bytes.load()); });

@@ -1,5 +1,5 @@
 // ehb push [--server HOST:PORT] [--connections N] [--batch N] [--deadline SECONDS] [--stream S] FILE...
-// JSON Lines files to ehbd over the push protocol (docs/protocol.md).
+// Input files of any format (tools/ehb/inputs.hpp) to ehbd over the push protocol (docs/protocol.md).
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -18,7 +18,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ehb push [options] FILE...   (FILE may be - for stdin)\n"
-    "  Pushes JSON Lines files of episode documents to ehbd and prints a JSON summary.\n"
+    "  Pushes files of episode documents, XML submissions or FHIR Bundles (one per line, or one\n"
+    "  per file) to ehbd and prints a JSON summary.\n"
     "  --connections N          connections, one stream each (default 4)\n"
     "  --batch N                documents per batch (default 1000)\n"
     "  --deadline SECONDS       every batch must be answered within this time (default 300)\n"
@@ -81,8 +82,8 @@ int cmd_push(int argc, char** argv) {
     auto tick = [&] { progress.update(pusher.records_answered(), pusher.bytes_answered()); };
     pusher.start();
     bool all_added = true;
-    bool read = read_documents(files, "push", [&](std::string_view line) {
-        all_added = pusher.add(line);
+    bool read = read_documents(files, "push", [&](std::string_view document) {
+        all_added = pusher.add(document);
         return all_added;
     }, tick);
     PushReport report = pusher.finish(tick);

@@ -9,10 +9,10 @@ namespace ehb::cli {
 
 namespace {
 
-// False when `line` asks to stop.
-bool emit(std::string_view text, const std::function<bool(std::string_view)>& line) {
+// False when `document` asks to stop.
+bool emit(std::string_view text, const std::function<bool(std::string_view)>& document) {
     while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
-    return text.empty() || line(text);
+    return text.empty() || document(text);
 }
 
 // The first chunk of a file tells whether it is one document as a whole.
@@ -28,7 +28,7 @@ bool whole_file(std::string_view head) {
 }  // namespace
 
 bool read_documents(const std::vector<std::string>& files, const char* command,
-                    const std::function<bool(std::string_view)>& line, const std::function<void()>& chunk_read) {
+                    const std::function<bool(std::string_view)>& document, const std::function<void()>& chunk_read) {
     std::vector<char> chunk(std::size_t{8} << 20);
     std::string partial;
     for (const std::string& file : files) {
@@ -50,10 +50,10 @@ bool read_documents(const std::vector<std::string>& files, const char* command,
             }
             for (std::size_t nl; more && (nl = rest.find('\n')) != std::string_view::npos; rest.remove_prefix(nl + 1)) {
                 if (partial.empty()) {
-                    more = emit(rest.substr(0, nl), line);
+                    more = emit(rest.substr(0, nl), document);
                 } else {
                     partial.append(rest.substr(0, nl));
-                    more = emit(partial, line);
+                    more = emit(partial, document);
                     partial.clear();
                 }
             }
@@ -67,12 +67,12 @@ bool read_documents(const std::vector<std::string>& files, const char* command,
             return false;
         }
         if (whole) {
-            more = partial.find_first_not_of(" \t\r\n") == std::string::npos || line(partial);
+            more = partial.find_first_not_of(" \t\r\n") == std::string::npos || document(partial);
             partial.clear();
             if (!more) return true;
             continue;
         }
-        if (!more || !emit(partial, line)) return true;  // stopped, or a last line without its newline
+        if (!more || !emit(partial, document)) return true;  // stopped, or a last line without its newline
         partial.clear();
     }
     return true;
