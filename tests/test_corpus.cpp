@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "engine/book.hpp"
+#include "engine/fhir_out.hpp"
 #include "engine/ingest.hpp"
+#include "tests/fhir_rules.hpp"
 #include "tests/tmpdir.hpp"
 
 namespace ehb {
@@ -118,6 +120,21 @@ TEST_F(Corpus, EveryFileGetsItsStatusAndTheBooksShowThem) {
     b = book("079072001234", 20250501, keep);
     simdjson::dom::element lab = b["episodes"].at(0)["current"]["record"]["XML4"].at(1);
     EXPECT_EQ(std::string_view(lab["GIA_TRI"]), "Dương tính") << keep;
+}
+
+TEST_F(Corpus, AFhirBundleInComesBackOutOfTheStoredBookWithEveryClinicalFact) {
+    BookReader reader(store);
+    Book b;
+    ASSERT_TRUE(reader.read("001085012345", b));  // the person of fhir/bundle_inpatient.json
+    const std::string out = book_fhir(b);
+    EXPECT_EQ(test::fhir_violations(out), std::vector<std::string>()) << out;
+    for (std::string_view fact : {
+             "\"K29.1\"", "\"I10\"",                                      // diagnoses
+             "\"value\":5.6,\"unit\":\"mmol/L\"", "\"value\":78,\"unit\":\"µmol/L\"",  // results and units
+             "\"40.1004\"", "\"1 viên/lần * 2 lần/ngày * 5 ngày\"",         // drugs and doses
+             "\"start\":\"2024-03-25T08:00:00+07:00\"",                    // the appointment
+         })
+        EXPECT_NE(out.find(fact), std::string_view::npos) << fact << " in " << out;
 }
 
 }  // namespace
