@@ -153,6 +153,28 @@ TEST_F(Server, AFacilityPushesOnlyItsOwnEpisodesAndAReaderCannotPush) {
     } catch (const ProtocolError& e) {
         EXPECT_EQ(e.code(), ErrorCode::forbidden);
     }
+    try {
+        f.appointments(20250101, 20250131);
+        ADD_FAILURE() << "a facility may not list appointments";
+    } catch (const ProtocolError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::forbidden);
+    }
+    // A vaccination comes from an immunisation system, not a facility.
+    const std::vector<std::string> shot = {
+        R"({"TIEM_CHUNG":{"HE_THONG_NGUON":"TCQG","MA_BAN_GHI":"R1","MA_VACCINE":"VX-BCG","TEN_VACCINE":"BCG",)"
+        R"("NGAY_TIEM":"20250105","MA_CSKCB":"01001","HO_TEN":"Nguyễn Văn An","NGAY_SINH":"202501010000",)"
+        R"("GIOI_TINH":"1"}})"};
+    r = f.push(1, 2, views(shot));
+    EXPECT_EQ(r.results.at(0).error.code, "E_FORBIDDEN");
+    EXPECT_EQ(r.results.at(0).error.field, "TIEM_CHUNG");
+    // Days that are not real are refused, and the connection goes on.
+    try {
+        rd.appointments(20250231, 20250301);
+        ADD_FAILURE() << "20250231 is not a day";
+    } catch (const ProtocolError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::bad_payload);
+    }
+    EXPECT_NE(rd.appointments(20250101, 20250131, "01").find("\"appointments\":[]"), std::string::npos);
 }
 
 TEST_F(Server, AWrongCredentialOrRevokedPrincipalIsRefused) {
