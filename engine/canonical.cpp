@@ -90,8 +90,15 @@ bool starts_like_decimal(std::string_view s) noexcept {
     return !s.empty() && ((s[0] >= '0' && s[0] <= '9') || s[0] == '-');
 }
 
+// The most digits a number field's value may have before, and after, the
+// point to be written as a number: 15, as the Ministry's widest number fields
+// (S15). Beyond that a JSON reader may not take the number back (an integer
+// over 64 bits), so such a value keeps its own spelling.
+constexpr std::size_t kMaxNumberDigits = 15;
+
 // A plain decimal -?[0-9]+(.[0-9]+)? without redundant zeros: "007" → 7,
-// "1500.50" → 1500.5, "2.0" → 2, "-0" → 0. False (nothing written) for any other text.
+// "1500.50" → 1500.5, "2.0" → 2, "-0" → 0. False (nothing written) for any
+// other text, and for more than kMaxNumberDigits digits on either side.
 bool append_decimal(std::string& out, std::string_view s) {
     std::size_t i = 0;
     const bool negative = !s.empty() && s[0] == '-';
@@ -111,6 +118,7 @@ bool append_decimal(std::string& out, std::string_view s) {
     }
     std::size_t lead = int_begin;
     while (lead + 1 < int_end && s[lead] == '0') ++lead;
+    if (int_end - lead > kMaxNumberDigits || frac_end - frac_begin > kMaxNumberDigits) return false;
     const bool zero = int_end - lead == 1 && s[lead] == '0' && frac_end == frac_begin;
     if (negative && !zero) out.push_back('-');
     out.append(s.substr(lead, int_end - lead));
@@ -323,11 +331,12 @@ struct CanonicalWriter::Impl {
             case element_type::INT64:
             case element_type::UINT64: return value(e, 0);  // integers are written the same either way
             case element_type::DOUBLE: {
+                // In fixed notation, as a decimal string of the same value would be;
+                // a double beyond kMaxNumberDigits keeps its shortest form.
                 char num[400];  // the longest fixed-notation double is 309 digits + sign + point
                 const double d = e.get_double().value_unsafe();
                 auto r = std::to_chars(num, num + sizeof num, d == 0 ? 0.0 : d, std::chars_format::fixed);
-                o.append(num, r.ptr);
-                return true;
+                return append_decimal(o, {num, static_cast<std::size_t>(r.ptr - num)}) || value(e, 0);
             }
             case element_type::STRING: return append_decimal(o, e.get_string().value_unsafe());
             default: return false;

@@ -99,6 +99,25 @@ TEST_F(BookTest, NumbersAndEmptyFieldsAreSpelledOneWay) {
     EXPECT_EQ(bk.episodes[0].current.canonical.find("MA_PTTT_QT"), std::string::npos);
 }
 
+TEST_F(BookTest, ANumberTooLongForJsonReadersKeepsItsSpellingAndTheRecordStaysReadable) {
+    // Regression: "18446744073709551616" (2^64) was stored as a bare number
+    // that no JSON reader takes back, and the book lost the record.
+    Doc d;
+    d.extra = {{"T_TONGCHI_BV", "\"18446744073709551616\""}, {"T_THUOC", "1e20"}};
+    d.tables = R"(,"XML3":[{"MA_DICH_VU":"02.1896","SO_LUONG":"1234567890123456.5"}])";
+    ASSERT_EQ(push1(d.json()).status, Status::accepted);
+    const std::string stored = book().episodes.at(0).current.canonical;
+    EXPECT_NE(stored.find("\"T_TONGCHI_BV\":\"18446744073709551616\""), std::string::npos) << stored;
+    EXPECT_NE(stored.find("\"T_THUOC\":1e+20"), std::string::npos) << stored;
+    EXPECT_NE(stored.find("\"SO_LUONG\":\"1234567890123456.5\""), std::string::npos) << stored;
+    EpisodeParser again;
+    ParsedRecord reparsed;
+    Issue error;
+    EXPECT_TRUE(again.parse(stored, reparsed, error)) << error.code << " " << error.reason;
+    std::string keep;
+    EXPECT_EQ(std::string_view(json_book(20250110, keep)["administrative"]["HO_TEN"]), "Nguyễn Văn An") << keep;
+}
+
 TEST_F(BookTest, ACheckinOpensTheEpisodeAndTheFullRecordClosesIt) {
     Doc d;
     RecordResult open = push1(checkin(d));
