@@ -181,9 +181,12 @@ int FhirBundleReader::Impl::resolve(std::string_view ref) const {
     if (slash == std::string_view::npos || ref.find('/', slash + 1) != std::string_view::npos) return -1;
     const std::string_view type = ref.substr(0, slash);
     const std::string_view id = ref.substr(slash + 1);
-    for (std::size_t i = 0; i < entries.size(); ++i)
-        if (type_name(entries[i].type) == type && entries[i].id == id) return static_cast<int>(i);
-    return -1;
+    const auto known = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& t) { return t.first == type; });
+    if (known == std::end(kTypes)) return -1;
+    const auto key = std::make_tuple(known->second, id, std::size_t{0});
+    const auto found = std::lower_bound(by_type_id.begin(), by_type_id.end(), key);
+    if (found == by_type_id.end() || std::get<0>(*found) != known->second || std::get<1>(*found) != id) return -1;
+    return static_cast<int>(std::get<2>(*found));
 }
 
 // ---------------------------------------------------------------------------
@@ -411,6 +414,12 @@ bool FhirBundleReader::Impl::index(const element& root, Carriers& found) {
     for (std::size_t i = 0; i < entries.size(); ++i)
         if (!entries[i].full_url.empty()) by_url.emplace_back(entries[i].full_url, i);
     std::sort(by_url.begin(), by_url.end());  // the first of equal fullUrls first
+    // References by type and id are looked up the same way: one sort, then
+    // a binary search each, so a Bundle of many references stays linear-ish.
+    by_type_id.clear();
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (!entries[i].id.empty()) by_type_id.emplace_back(entries[i].type, entries[i].id, i);
+    std::sort(by_type_id.begin(), by_type_id.end());  // the first of equal (type, id) first
     return true;
 }
 

@@ -54,6 +54,11 @@ bool FhirBundleReader::Impl::field_extension(const element& ext, Ext kind, std::
         row.erase(name);
         return true;
     }
+    // A row's fields are looked up one by one: bound them, so that a hostile
+    // Bundle cannot make reading it quadratic (the widest table has ~70 fields).
+    if (row.fields.size() >= kMaxRowFields)
+        return fail("E_FHIR_VALUE", at,
+                    "a table row carries more than " + std::to_string(kMaxRowFields) + " fields");
     const bool json = kind == Ext::json_field;
     std::string decoded;
     std::string_view name = url_name(url, json ? kExtJsonField : kExtField, at, decoded);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -95,6 +96,9 @@ struct Value {
 // A row's fields, in the order first set. A name is looked up by a cheap
 // fingerprint first (an XML1 row has some 60 fields, most set by name once):
 // the names of a row mostly differ in length, first, middle or last letter.
+// The most fields one table row may carry in extensions.
+inline constexpr std::size_t kMaxRowFields = 1000;
+
 struct Row {
     std::vector<std::pair<std::string_view, Value>> fields;
     std::vector<uint32_t> fingerprints;  // of the names of `fields`
@@ -190,6 +194,7 @@ struct FhirBundleReader::Impl {
 
     std::vector<Entry> entries;
     std::vector<std::pair<std::string_view, std::size_t>> by_url;  // (fullUrl, entry index), sorted
+    std::vector<std::tuple<Type, std::string_view, std::size_t>> by_type_id;  // (type, id, entry index), sorted
     std::vector<Member> members;         // scratch of check(): the members of the objects being checked
     std::vector<std::string_view> keys;  // scratch of push_members()
     std::vector<Table> tables;

@@ -414,6 +414,21 @@ TEST(FhirIn, Errors) {
     };
     for (const Bad& b : cases) expect_error(b);
     expect_error({"too large", inpatient, "E_TOO_LARGE", ""}, 1000);
+
+    // Regression: fields of a row are looked up one by one, so their number is
+    // bounded; 1,001 extensions on the Immunization is refused, not read slowly.
+    std::string fields = "\"extension\": [";
+    for (int i = 0; i <= 1000; ++i) {
+        if (i) fields += ',';
+        fields += "{\"url\": \"urn:ehb:fhir:bhyt-field:F";
+        fields += std::to_string(i);
+        fields += "\", \"valueString\": \"x\"}";
+    }
+    fields += "], \"lotNumber\": \"Y012345\"";
+    const Read wide = read_bundle(replaced(immunization, "\"lotNumber\": \"Y012345\"", fields), 8u << 20);
+    ASSERT_FALSE(wide.ok);
+    EXPECT_EQ(wide.err.code, "E_FHIR_VALUE");
+    EXPECT_NE(wide.err.reason.find("more than 1000 fields"), std::string::npos) << wide.err.reason;
 }
 
 TEST(FhirIn, ReadsAReferenceByTypeAndId) {
