@@ -90,6 +90,37 @@ struct FieldName {
     bool operator==(const FieldName& o) const noexcept { return prefix == o.prefix && name == o.name; }
 };
 
+// The first character reference (&#N; or &#xN;) in `text` to a code point
+// outside XML 1.0's Char production, e.g. &#0;, which the parser would turn
+// into a NUL that ends the value early; empty when there is none.
+std::string_view forbidden_reference(std::string_view text) {
+    for (std::size_t at = text.find("&#"); at != std::string_view::npos; at = text.find("&#", at + 2)) {
+        const std::size_t end = text.find(';', at);
+        if (end == std::string_view::npos) return {};  // not a reference: the parser says so
+        std::string_view digits = text.substr(at + 2, end - at - 2);
+        const bool hex = !digits.empty() && digits[0] == 'x';
+        if (hex) digits.remove_prefix(1);
+        uint64_t c = 0;
+        bool ok = !digits.empty() && digits.size() <= 8;
+        for (char d : digits) {
+            const int v = d >= '0' && d <= '9'                ? d - '0'
+                          : hex && d >= 'a' && d <= 'f'       ? d - 'a' + 10
+                          : hex && d >= 'A' && d <= 'F'       ? d - 'A' + 10
+                                                              : -1;
+            if (v < 0) ok = false;
+            c = c * (hex ? 16 : 10) + static_cast<uint64_t>(v < 0 ? 0 : v);
+        }
+        if (!ok) continue;  // not a well-formed reference: the parser says so
+        // Surrogates and code points past U+10FFFF are not UTF-8 at all: the
+        // UTF-8 check of the written table reports those (E_UTF8).
+        const bool not_utf8 = (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF;
+        const bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+                             (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
+        if (!allowed && !not_utf8) return text.substr(at, end - at + 1);
+    }
+    return {};
+}
+
 // ---------------------------------------------------------------------------
 // Base64 (RFC 4648 section 4: standard alphabet, '=' padding), strict: only
 // whitespace (the line breaks of wrapping encoders) may stand between the
@@ -492,6 +523,13 @@ bool XmlSubmissionReader::Impl::file(const pugi::xml_node& filehoso, std::size_t
     // Only a character reference (&#...;) can put what is not UTF-8 into the
     // parsed text; the rest of it is bytes of `decoded`, checked above.
     const bool references = decoded.find("&#") != std::string::npos;
+    if (references) {
+        if (const std::string_view bad = forbidden_reference(decoded); !bad.empty()) {
+            return fail(e, "E_XML", std::string(table),
+                        cat(table, " holds the character reference ", bad,
+                            " to a character XML 1.0 does not allow (it would cut or corrupt the value)"));
+        }
+    }
     if (!parse(inner, decoded, table, e)) return false;
 
     std::string& out = *json;

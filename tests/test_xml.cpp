@@ -407,6 +407,20 @@ TEST(XmlFields, ReferenceToANonCharacterIsNotUtf8) {
     EXPECT_EQ(r.error.field, "XML1");
 }
 
+TEST(XmlFields, ReferenceToACharacterXmlForbidsIsRefused) {
+    // Regression: &#0; became a NUL that silently cut HO_TEN to "Trần".
+    for (const char* ref : {"&#0;", "&#x0;", "&#1;", "&#xFFFE;"}) {
+        SCOPED_TRACE(ref);
+        const Result r = read(submission(
+            {{"XML1", tong_hop(std::string(kXml1) + "<HO_TEN>Trần" + ref + "Thị Bình</HO_TEN>")}}));
+        EXPECT_EQ(r.error.code, "E_XML");
+        EXPECT_EQ(r.error.field, "XML1");
+        EXPECT_NE(r.error.reason.find(ref), std::string::npos) << r.error.reason;
+    }
+    EXPECT_EQ(read(submission({{"XML1", tong_hop(std::string(kXml1) + "<HO_TEN>A&#x9;B&#65;</HO_TEN>")}})).error.code,
+              "");
+}
+
 // ---------------------------------------------------------------------------
 // Table layouts.
 
