@@ -308,6 +308,13 @@ struct CanonicalWriter::Impl {
             first = false;
             append_canonical_string(o, m.key);
             o.push_back(':');
+            if (generation == Generation::qd4210 && table == "XML1") {
+                char buf[32];
+                if (const std::string_view text = stored_4210_text(m.key, m.value, buf); !text.empty()) {
+                    append_canonical_string(o, text);
+                    continue;
+                }
+            }
             // Only a double or a decimal-looking string is written differently
             // in a number field: look the field up only for those.
             const bool maybe_number =

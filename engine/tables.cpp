@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "engine/calendar.hpp"
 #include "engine/provinces.hpp"
@@ -385,6 +386,24 @@ void warn_facility_province(std::string_view row, std::string_view facility, std
 }
 
 }  // namespace
+
+std::string_view stored_4210_text(std::string_view field, const element& value, char (&buf)[32]) noexcept {
+    FieldValue v;
+    read_field_value(value, v);
+    int64_t n = 0;
+    if (field == "MA_LOAI_KCB" && int_value(v, n) && n >= 1 && n <= 9) {
+        buf[0] = '0';
+        buf[1] = static_cast<char>('0' + n);
+        return {buf, 2};
+    }
+    if (field == "CAN_NANG" && (v.kind == JsonKind::int64 || v.kind == JsonKind::uint64 || v.kind == JsonKind::dbl)) {
+        const auto r = v.kind == JsonKind::dbl ? std::to_chars(buf, buf + sizeof buf, v.dbl)
+                       : v.kind == JsonKind::int64 ? std::to_chars(buf, buf + sizeof buf, v.i64)
+                                                   : std::to_chars(buf, buf + sizeof buf, v.u64);
+        if (r.ec == std::errc()) return {buf, static_cast<std::size_t>(r.ptr - buf)};
+    }
+    return {};
+}
 
 bool is_numeric_field(std::string_view table, std::string_view field) noexcept {
     auto listed = [&](std::span<const std::string_view> names) { return std::ranges::binary_search(names, field); };

@@ -40,6 +40,12 @@ std::string_view current_field_name(Generation g, std::string_view table, std::s
 // (XML1.MA_THE_BHYT was MA_THE in QĐ 4210), or `stored` itself.
 std::string_view former_field_name(Generation g, std::string_view table, std::string_view stored) noexcept;
 
+// The stored text of an XML1 value QĐ 4210 wrote otherwise: its visit type
+// MA_LOAI_KCB 1-3 (a number) is today's code "01"-"03", and its CAN_NANG (a
+// number of kg) is today's text. Empty when the value is stored as it is.
+// `buf` holds the text.
+std::string_view stored_4210_text(std::string_view field, const simdjson::dom::element& value, char (&buf)[32]) noexcept;
+
 // True when `field` (its current name) of `table` is a number (type S) in
 // the Ministry's tables or in TIEM_CHUNG. The canonical form writes such a
 // value, when it is a number or a decimal string, as a normalised number.

@@ -6,6 +6,7 @@
 
 #include "engine/appointments.hpp"
 #include "engine/book.hpp"
+#include "engine/canonical.hpp"
 #include "engine/ingest.hpp"
 #include "tests/docs.hpp"
 #include "tests/tmpdir.hpp"
@@ -116,6 +117,30 @@ TEST_F(BookTest, ANumberTooLongForJsonReadersKeepsItsSpellingAndTheRecordStaysRe
     EXPECT_TRUE(again.parse(stored, reparsed, error)) << error.code << " " << error.reason;
     std::string keep;
     EXPECT_EQ(std::string_view(json_book(20250110, keep)["administrative"]["HO_TEN"]), "Nguyễn Văn An") << keep;
+}
+
+TEST_F(BookTest, AQd4210VisitTypeIsStoredAsTodaysCodeAndTheRecordReadsBack) {
+    // Regression: 4210's MA_LOAI_KCB 1, "1" and "01" were three contents, and
+    // the stored record ("1") did not read back under today's rules.
+    auto doc = [](std::string_view visit_type) {
+        return R"({"XML1":{"MA_LK":"190916000123","MA_BN":"0055120","HO_TEN":"Phạm Thị Thu Hà","NGAY_SINH":"19900412",)"
+               R"("GIOI_TINH":2,"MA_THE":"GD4797912345678","MA_BENH":"J02.9","TEN_BENH":"Viêm họng cấp",)"
+               R"("NGAY_VAO":"201909160800","NGAY_RA":"201909160930","KET_QUA_DTRI":1,"TINH_TRANG_RV":1,)"
+               R"("T_TONGCHI":49500,"CAN_NANG":52.5,"MA_CSKCB":"79001","MA_LOAI_KCB":)" +
+               std::string(visit_type) + "}}";
+    };
+    ASSERT_EQ(push1(doc("1")).status, Status::accepted);
+    EXPECT_EQ(push1(doc("\"1\"")).status, Status::duplicate);
+    EXPECT_EQ(push1(doc("\"01\"")).status, Status::duplicate);
+    const std::string stored = book("GD4797912345678").episodes.at(0).current.canonical;
+    EXPECT_NE(stored.find("\"MA_LOAI_KCB\":\"01\""), std::string::npos) << stored;
+    EXPECT_NE(stored.find("\"CAN_NANG\":\"52.5\""), std::string::npos) << stored;
+    EXPECT_NE(stored.find("\"MA_THE_BHYT\":\"GD4797912345678\""), std::string::npos) << stored;
+    EpisodeParser again;
+    ParsedRecord reparsed;
+    Issue error;
+    ASSERT_TRUE(again.parse(stored, reparsed, error)) << error.code << " " << error.field << " " << error.reason;
+    EXPECT_EQ(reparsed.hash, canonical_hash(stored)) << "read as today's generation, it is the same content";
 }
 
 TEST_F(BookTest, ACheckinOpensTheEpisodeAndTheFullRecordClosesIt) {
