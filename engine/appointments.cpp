@@ -39,20 +39,25 @@ bool parse_day(std::string_view s, uint32_t& day) {
 std::string appointments_json(const Store& store, const AppointmentQuery& q) {
     // The index and each current version, in one read; the books after it.
     std::vector<Due> due;
+    bool truncated = false;
     store.read([&](const StoreReader& r) {
         Decompressor decompressor(&store.dictionaries());
         r.appointments(q.from, q.to, [&](uint32_t day, std::string_view key) {
-            if (due.size() >= q.limit) return;
-            if (!q.province.empty() && key.substr(0, 2) != q.province) return;
+            if (!q.province.empty() && key.substr(0, 2) != q.province) return true;
+            if (due.size() == q.limit) {
+                truncated = true;
+                return false;
+            }
             auto head = r.episode(key);
             auto entry = head ? r.entry(head->current_seq) : std::nullopt;
-            if (!entry) return;
+            if (!entry) return true;
             Due& d = due.emplace_back();
             d.day = day;
             d.episode_key.assign(key);
             d.filed_under = entry->filed_under;
             d.flagged = entry->flags & schema::kFlagConflict;
             decompressor.decompress(entry->codec, entry->payload, entry->raw_size, d.canonical);
+            return true;
         });
         return 0;
     });
@@ -62,6 +67,7 @@ std::string appointments_json(const Store& store, const AppointmentQuery& q) {
     out += ",\"to\":";
     append_canonical_string(out, std::to_string(q.to));
     if (!q.province.empty()) member(out, "province", q.province);
+    if (truncated) out += ",\"truncated\":true";
     out += ",\"appointments\":[";
     BookReader reader(store);
     Book book;
@@ -70,26 +76,23 @@ std::string appointments_json(const Store& store, const AppointmentQuery& q) {
         const Due& d = due[i];
         const std::string_view facility = std::string_view(d.episode_key).substr(0, schema::kFacilityLength);
         const std::string_view ma_lk = std::string_view(d.episode_key).substr(schema::kFacilityLength);
-        // The appointment's state comes from the visits in its person's book.
+        // The appointment's state comes from the other visits in its person's
+        // book and from this version itself (read last: the book may have moved on).
         std::vector<FollowUpFacts> facts;
-        std::size_t self = 0;
         if (d.filed_under && reader.read(d.filed_under.text(), book)) {
             for (const BookEpisode& ep : book.episodes) {
-                simdjson::dom::element doc;
-                if (parser.parse(ep.current.canonical).get(doc) != simdjson::SUCCESS) {
-                    facts.emplace_back();
-                    continue;
-                }
-                if (ep.facility == facility && ep.ma_lk == ma_lk) self = facts.size();
-                facts.push_back(follow_up_facts(doc, ep.current.kind));
+                simdjson::dom::element other;
+                if (ep.facility == facility && ep.ma_lk == ma_lk) continue;
+                if (parser.parse(ep.current.canonical).get(other) != simdjson::SUCCESS) continue;
+                facts.push_back(follow_up_facts(other, ep.current.kind));
             }
         }
         simdjson::dom::element doc, appointment, summary;
         if (parser.parse(d.canonical).get(doc) != simdjson::SUCCESS || doc["XML14"].get(appointment) ||
             doc["XML1"].get(summary))
             continue;
-        if (facts.empty()) facts.push_back(follow_up_facts(doc, RecordKind::episode));
-        const FollowUp follow = follow_ups(facts, q.today)[self];
+        facts.push_back(follow_up_facts(doc, RecordKind::episode));
+        const FollowUp follow = follow_ups(facts, q.today).back();
 
         if (out.back() != '[') out += ',';
         out += "{\"day\":";

@@ -43,7 +43,7 @@ public:
     void filed(schema::PersonKey key, std::vector<uint64_t>& out) const;
     uint64_t last_seq() const;  // 0 for an empty log
     // Calls f(day, episode_key) for every appointment due from day `from` to
-    // day `to` (yyyymmdd, both included), in day order.
+    // day `to` (yyyymmdd, both included), in day order, until f returns false.
     template <class F>
     void appointments(uint32_t from, uint32_t to, F&& f) const {
         lmdb::Cursor c(txn_, t_.appointments);
@@ -53,7 +53,7 @@ public:
         for (bool ok = c.get(k, v, MDB_SET_RANGE); ok; ok = c.get(k, v, MDB_NEXT)) {
             const uint32_t day = schema::appointment_day(k);
             if (day > to) break;
-            f(day, k.substr(4));
+            if (!f(day, k.substr(4))) break;
         }
     }
     std::size_t entries(const lmdb::Dbi& table) const { return table.entries(txn_); }

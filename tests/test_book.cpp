@@ -223,6 +223,13 @@ TEST_F(BookTest, AnAppointmentIsBookedThenMissedOrAttendedAndListedByDay) {
     EXPECT_EQ(std::string_view(due.at(0)["book"]), "001090012345");
     EXPECT_EQ(std::string_view(due.at(0)["appointment"]["SO_GIAYHEN_KL"]), "GH-0001");
 
+    AppointmentQuery none = q;
+    none.limit = 0;
+    listed = appointments_json(store, none);
+    ASSERT_EQ(parser.parse(listed).get(e), simdjson::SUCCESS);
+    EXPECT_EQ(simdjson::dom::array(e["appointments"]).size(), 0u);
+    EXPECT_TRUE(bool(e["truncated"])) << "more were due than the limit lets through: " << listed;
+
     q.today = 20250201;
     listed = appointments_json(store, q);
     ASSERT_EQ(parser.parse(listed).get(e), simdjson::SUCCESS);

@@ -110,6 +110,7 @@ TEST(Store, AppointmentsAreListedByDayAndMoveWithTheirEpisode) {
         store.read([&](const StoreReader& r) {
             r.appointments(from, to, [&](uint32_t day, std::string_view key) {
                 out.push_back(std::to_string(day) + " " + std::string(key));
+                return true;
             });
             return 0;
         });
