@@ -352,18 +352,11 @@ struct CanonicalWriter::Impl {
 
     bool object(const element& e, std::size_t depth) {
         if (!sorted_members(e, depth, {})) return false;
-        std::vector<Member>& members = levels[depth];
-        for (std::size_t i = 1; i < members.size(); ++i) {
-            if (members[i].key == members[i - 1].key) {
-                dup->assign(members[i].key);
-                return false;
-            }
-        }
         std::string& o = *out;
         o.push_back('{');
         // Deeper objects may grow `levels`, which moves the inner vectors (not
         // their elements): from here on, index levels[depth] afresh.
-        const std::size_t n = members.size();
+        const std::size_t n = levels[depth].size();
         for (std::size_t i = 0; i < n; ++i) {
             if (i != 0) o.push_back(',');
             const Member m = levels[depth][i];
