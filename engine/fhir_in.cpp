@@ -1,6 +1,5 @@
 #include "engine/fhir_in.hpp"
 
-#include <cstring>
 #include <iterator>
 
 #include "engine/fhir_in_impl.hpp"
@@ -336,15 +335,7 @@ bool FhirBundleReader::Impl::parse(std::string_view json, element& root) {
                     "document is " + std::to_string(json.size()) + " bytes; the limit is " + std::to_string(max_bytes));
     if (setup != simdjson::SUCCESS)
         return fail("E_JSON", std::string(), std::string("parser unavailable: ") + simdjson::error_message(setup));
-    // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded copy.
-    if (!buf || buf_cap < json.size()) {
-        const std::size_t cap = std::max(json.size(), buf_cap * 2);
-        buf = std::make_unique<char[]>(cap + simdjson::SIMDJSON_PADDING);
-        buf_cap = cap;
-    }
-    if (!json.empty()) std::memcpy(buf.get(), json.data(), json.size());
-    std::memset(buf.get() + json.size(), 0, simdjson::SIMDJSON_PADDING);
-    if (const auto e = parser.parse(buf.get(), json.size(), false).get(root)) {
+    if (const auto e = parser.parse(padded.of(json), json.size(), false).get(root)) {
         const std::string msg = simdjson::error_message(e);
         if (e == simdjson::UTF8_ERROR) return fail("E_UTF8", std::string(), "document is not valid UTF-8: " + msg);
         if (e == simdjson::DEPTH_ERROR)

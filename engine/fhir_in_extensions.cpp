@@ -146,7 +146,7 @@ bool FhirBundleReader::Impl::table_rows(const array& parts, const Path& at, Tabl
             const Ext kind = extension_kind(field_url);
             if (kind != Ext::field && kind != Ext::json_field && kind != Ext::absent_field)
                 return fail("E_FHIR_VALUE", q / "url", "a row of a bhyt-table holds only field extensions");
-            field_extension(f, kind, field_url, q, row);
+            if (!field_extension(f, kind, field_url, q, row)) return false;
         }
     }
     if (t.rows.empty()) return fail("E_FHIR_VALUE", at, "bhyt-table " + t.name + " has no rows, object or json value");
@@ -170,7 +170,9 @@ void FhirBundleReader::Impl::extensions(const element& res, const Path& at, Row&
                 else
                     fail("E_FHIR_VALUE", p, "a bhyt-table extension belongs on the Encounter or Immunization");
                 break;
-            default: field_extension(ext, kind, url, p, row); break;
+            default:
+                if (!field_extension(ext, kind, url, p, row)) return;
+                break;
         }
     }
 }

@@ -12,6 +12,7 @@
 #include "engine/canonical.hpp"
 #include "engine/fhir_common.hpp"
 #include "engine/fhir_in.hpp"
+#include "engine/padded_copy.hpp"
 
 namespace ehb::fhir_in_detail {
 
@@ -187,8 +188,7 @@ struct FhirBundleReader::Impl {
     simdjson::dom::parser parser;
     simdjson::error_code setup = simdjson::SUCCESS;
     simdjson::dom::parser json_parser;  // values of "json" extensions
-    std::unique_ptr<char[]> buf;
-    std::size_t buf_cap = 0;
+    PaddedCopy padded;
     CanonicalWriter canon;
     std::string scratch, dup;
 

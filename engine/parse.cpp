@@ -3,9 +3,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "engine/canonical.hpp"
+#include "engine/padded_copy.hpp"
 #include "engine/tables.hpp"
 #include "engine/validate.hpp"
 
@@ -98,8 +98,7 @@ struct EpisodeParser::Impl {
     ParseLimits limits;
     simdjson::dom::parser parser;
     simdjson::error_code setup = simdjson::SUCCESS;
-    std::unique_ptr<char[]> buf;  // input copy + SIMDJSON_PADDING
-    std::size_t buf_cap = 0;
+    PaddedCopy padded;
     CanonicalWriter canon;
     Xml1Fields xml1;
     std::string dup_path;
@@ -137,17 +136,9 @@ bool EpisodeParser::Impl::parse(std::string_view json, ParsedRecord& out, Issue&
     if (setup != simdjson::SUCCESS)
         return fail(e, "E_JSON", "", std::string("parser unavailable: ") + simdjson::error_message(setup));
 
-    // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded copy.
-    if (!buf || buf_cap < json.size()) {
-        const std::size_t cap = std::max(json.size(), buf_cap * 2);
-        buf = std::make_unique<char[]>(cap + simdjson::SIMDJSON_PADDING);
-        buf_cap = cap;
-    }
-    if (!json.empty()) std::memcpy(buf.get(), json.data(), json.size());
-    std::memset(buf.get() + json.size(), 0, simdjson::SIMDJSON_PADDING);
 
     element root;
-    if (const auto err = parser.parse(buf.get(), json.size(), false).get(root)) {
+    if (const auto err = parser.parse(padded.of(json), json.size(), false).get(root)) {
         const std::string msg = simdjson::error_message(err);
         switch (err) {
             case simdjson::UTF8_ERROR: return fail(e, "E_UTF8", "", "document is not valid UTF-8: " + msg);
