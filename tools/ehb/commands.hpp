@@ -9,5 +9,7 @@ int cmd_admin(int argc, char** argv);
 int cmd_push(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_appointments(int argc, char** argv);
+int cmd_people(int argc, char** argv);
+int cmd_link(int argc, char** argv);
 
 }  // namespace ehb::cli

@@ -27,6 +27,10 @@ constexpr const char* kUsage =
     "                                          push the standard workload to ehbd and check the counts\n"
     "  gen    --citizens P --episodes V --seed S --out FILE\n"
     "                                          write the standard workload and FILE.expected.json\n"
+    "  link   --csv FILE --columns SPEC [--out FILE] [--config FILE] [--truth COLUMN]\n"
+    "                                          link a CSV of person records to persons (record, person, band, score)\n"
+    "  people --records N [--seed S] --out FILE\n"
+    "                                          write labelled person records (CSV with the ground truth)\n"
     "  admin  --data DIR principal add NAME --role ROLE [--facility CODE] | list | revoke NAME\n"
     "                                          manage who may connect to ehbd\n"
     "\n"
@@ -49,6 +53,8 @@ int main(int argc, char** argv) {
         if (command == "push") return ehb::cli::cmd_push(argc - 1, argv + 1);
         if (command == "bench") return ehb::cli::cmd_bench(argc - 1, argv + 1);
         if (command == "appointments") return ehb::cli::cmd_appointments(argc - 1, argv + 1);
+        if (command == "people") return ehb::cli::cmd_people(argc - 1, argv + 1);
+        if (command == "link") return ehb::cli::cmd_link(argc - 1, argv + 1);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ehb %s: %s\n", argv[1], e.what());
         return 1;

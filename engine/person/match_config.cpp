@@ -1,0 +1,70 @@
+#include "engine/person/match_config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <string_view>
+
+namespace ehb::person {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+template <class T>
+bool number(std::string_view v, T& out) {
+    const auto r = std::from_chars(v.data(), v.data() + v.size(), out);
+    return r.ec == std::errc() && r.ptr == v.data() + v.size();
+}
+
+bool set(MatchConfig& c, std::string_view key, std::string_view v) {
+    if (key == "version") return !(c.version = std::string(v)).empty();
+    if (key == "link_probability") return number(v, c.link_probability) && c.link_probability > 0 && c.link_probability < 1;
+    if (key == "review_probability") return number(v, c.review_probability) && c.review_probability > 0 && c.review_probability < 1;
+    if (key == "max_block") return number(v, c.max_block) && c.max_block > 0;
+    if (key == "max_variants") return number(v, c.max_variants) && c.max_variants > 0;
+    if (key == "seed") return number(v, c.seed);
+    if (key == "u_pairs") return number(v, c.u_pairs) && c.u_pairs > 0;
+    if (key == "em_pairs") return number(v, c.em_pairs) && c.em_pairs > 0;
+    if (key == "em_iterations") return number(v, c.em_iterations) && c.em_iterations > 0;
+    return false;
+}
+
+}  // namespace
+
+bool load_match_config(const std::string& path, MatchConfig& cfg, std::string& error) {
+    std::ifstream in(path);
+    if (!in) {
+        error = "cannot read " + path;
+        return false;
+    }
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+        std::string_view l = line;
+        if (const size_t hash = l.find('#'); hash != std::string_view::npos) l = l.substr(0, hash);
+        l = trim(l);
+        if (l.empty()) continue;
+        const size_t eq = l.find('=');
+        const std::string_view key = eq == std::string_view::npos ? l : trim(l.substr(0, eq));
+        const std::string_view value = eq == std::string_view::npos ? std::string_view() : trim(l.substr(eq + 1));
+        if (eq == std::string_view::npos || !set(cfg, key, value)) {
+            error = path;
+            error += ':';
+            error += std::to_string(n);
+            error += ": bad setting '";
+            error += l;
+            error += "'";
+            return false;
+        }
+    }
+    if (cfg.review_probability >= cfg.link_probability) {
+        error = path;
+        error += ": review_probability must be below link_probability";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace ehb::person

@@ -1,0 +1,56 @@
+#include "engine/person/memory_index.hpp"
+
+#include <algorithm>
+
+#include "engine/person/blocking.hpp"
+
+namespace ehb::person {
+
+MemoryIndex::MemoryIndex(const std::vector<Profile>& records, const MatchConfig& cfg) : records_(records), cfg_(cfg) {}
+
+std::string MemoryIndex::id_key(const Identifier& id) {
+    std::string k(1, static_cast<char>(id.system));
+    k += id.value;
+    return k;
+}
+
+uint64_t MemoryIndex::add(uint32_t r, uint64_t person) {
+    if (person == 0) {
+        variants_.emplace_back();
+        person = variants_.size();
+    }
+    const Profile& p = records_[r];
+    auto& variants = variants_[person - 1];
+    const bool known = std::any_of(variants.begin(), variants.end(),
+                                   [&](uint32_t v) { return records_[v].same_demographics(p); });
+    if (!known && variants.size() < cfg_.max_variants) variants.push_back(r);
+    for (const Identifier& id : p.ids) ids_.try_emplace(id_key(id), person);
+    keys_.clear();
+    block_keys(p, keys_);
+    const auto id32 = static_cast<uint32_t>(person);
+    for (uint64_t k : keys_) {
+        auto& list = blocks_[k];
+        if (list.size() > cfg_.max_block || std::find(list.begin(), list.end(), id32) != list.end()) continue;
+        list.push_back(id32);
+    }
+    return person;
+}
+
+void MemoryIndex::by_identifier(const Identifier& id, std::vector<uint64_t>& persons) {
+    auto it = ids_.find(id_key(id));
+    if (it != ids_.end()) persons.push_back(it->second);
+}
+
+bool MemoryIndex::by_block(uint64_t key, std::vector<uint64_t>& persons) {
+    auto it = blocks_.find(key);
+    if (it == blocks_.end()) return true;
+    if (it->second.size() > cfg_.max_block) return false;
+    persons.insert(persons.end(), it->second.begin(), it->second.end());
+    return true;
+}
+
+void MemoryIndex::profiles(uint64_t person, std::vector<const Profile*>& out) {
+    for (uint32_t r : variants_[person - 1]) out.push_back(&records_[r]);
+}
+
+}  // namespace ehb::person

@@ -1,0 +1,64 @@
+// The Fellegi–Sunter model (docs/persons.md, "The model"): for each field and
+// level, m = P(level | same person) and u = P(level | different persons), and
+// the term frequencies of names, all estimated from the records themselves:
+// u from random pairs; m from pairs of records that share an identifier when
+// there are enough of them, else by expectation–maximisation over blocked pairs.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/person/compare.hpp"
+#include "engine/person/match_config.hpp"
+
+namespace ehb::person {
+
+// How often each value of a name part occurs among the records.
+class TermFrequencies {
+public:
+    void add(std::string_view value);
+    // Share of records with this value; never below 1/total (a value seen once).
+    double share(std::string_view value) const;
+    uint64_t total() const { return total_; }
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const;
+    };
+    std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> counts_;
+    uint64_t total_ = 0;
+};
+
+struct Model {
+    std::array<std::array<double, 8>, kFields> m{}, u{};
+    double prior = 1e-6;  // probability that two records drawn at random are one person
+    TermFrequencies family, middle, given;
+
+    // Sum over fields of log2(m / u); a name that agrees counts by how rare it is.
+    double weight(const Gamma& g, const Profile& a, const Profile& b) const;
+    // Log2 of the posterior odds that a and b are one person.
+    double score(const Gamma& g, const Profile& a, const Profile& b) const;
+    // The score a probability threshold corresponds to.
+    static double score_of(double probability);
+};
+
+struct TrainingReport {
+    uint64_t records = 0, random_pairs = 0, pairs_by_birth = 0, pairs_by_name = 0;
+    uint64_t labelled_pairs = 0;  // pairs sharing an identifier compared (m comes from them from 1,000 on)
+    double lambda_by_birth = 0, lambda_by_name = 0;  // share of matches EM found in each sample
+    double expected_matches = 0;                      // pairs of one person in the whole set
+    int iterations = 0;
+};
+
+// Estimates a model from prepared records (placeholders and nameless ones are skipped).
+Model train(const std::vector<Profile>& records, const MatchConfig& cfg, TrainingReport& report);
+
+// The model as JSON: every m, u and weight by field and level, the prior and the config version.
+std::string model_json(const Model& model, const MatchConfig& cfg, const TrainingReport& report);
+
+}  // namespace ehb::person

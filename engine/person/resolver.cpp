@@ -1,0 +1,121 @@
+#include "engine/person/resolver.hpp"
+
+#include <algorithm>
+
+#include "engine/person/blocking.hpp"
+#include "engine/person/compare.hpp"
+
+namespace ehb::person {
+
+std::string_view band_name(Band b) {
+    switch (b) {
+        case Band::link: return "link";
+        case Band::review: return "review";
+        case Band::nolink: return "nolink";
+    }
+    return "?";
+}
+
+Resolver::Resolver(const Model& model, const MatchConfig& cfg)
+    : model_(model),
+      cfg_(cfg),
+      link_score_(Model::score_of(cfg.link_probability)),
+      review_score_(Model::score_of(cfg.review_probability)) {}
+
+Resolver::Scored Resolver::score_person(const Profile& record, uint64_t person, Candidates& index) {
+    Scored s{person};
+    profiles_.clear();
+    index.profiles(person, profiles_);
+    for (const Profile* p : profiles_) {
+        const Gamma g = compare(record, *p);
+        const double score = model_.score(g, record, *p);
+        if (score > s.score) {
+            s.score = score;
+            s.other_given_name = g.level[kGiven] == kLevels[kGiven] - 1;
+        }
+        s.other_citizen_id = s.other_citizen_id || different_citizen_ids(record, *p);
+    }
+    return s;
+}
+
+// Equal identifiers of one system link, unless everything else says the
+// record is somebody else (a household member's card), or the person holds
+// another citizen ID.
+//
+// Neither an identifier nor the model links a record whose given name is
+// clearly another (Jaro–Winkler below 0.88 against the best profile): twins
+// share family name, birth date, sex and home and differ in that alone, and
+// the model, which takes fields as independent, would count their shared home
+// and birthday twice. Such a record is a review item.
+bool Resolver::by_identifiers(const Profile& record, Candidates& index, Decision& d) {
+    persons_.clear();
+    for (const Identifier& id : record.ids) index.by_identifier(id, persons_);  // most authoritative first
+    if (persons_.empty()) return false;
+    const Scored primary = score_person(record, persons_.front(), index);
+    d.score = primary.score;
+    auto other = std::find_if(persons_.begin(), persons_.end(), [&](uint64_t p) { return p != primary.person; });
+    if (primary.other_citizen_id) {
+        d.band = Band::review, d.candidate = primary.person, d.reason = "two citizen IDs";
+    } else if (primary.score < review_score_ || primary.other_given_name) {
+        d.band = Band::review, d.candidate = primary.person, d.reason = "identifier held by a different person";
+    } else if (other != persons_.end()) {
+        // The most authoritative identifier decides; the pair goes to a steward.
+        d.band = Band::review, d.person = primary.person, d.candidate = *other;
+        d.reason = "identifiers of two persons";
+    } else {
+        d.band = Band::link, d.person = primary.person, d.reason = "identifier";
+    }
+    return true;
+}
+
+void Resolver::by_model(const Profile& record, Candidates& index, Decision& d) {
+    keys_.clear();
+    block_keys(record, keys_);
+    persons_.clear();
+    bool oversized = false;
+    for (uint64_t k : keys_) oversized = !index.by_block(k, persons_) || oversized;
+    std::sort(persons_.begin(), persons_.end());
+    persons_.erase(std::unique(persons_.begin(), persons_.end()), persons_.end());
+    if (persons_.empty()) {
+        if (oversized) d.band = Band::review, d.reason = "oversized block";
+        else d.band = Band::nolink, d.reason = "no candidate";
+        return;
+    }
+    // `second`: the runner-up among the persons the record could link to at all.
+    Scored best, second;
+    for (uint64_t p : persons_) {
+        const Scored s = score_person(record, p, index);
+        if (s.score > best.score) {
+            if (!best.other_given_name && !best.other_citizen_id) second = best;
+            best = s;
+        } else if (s.score > second.score && !s.other_given_name && !s.other_citizen_id) {
+            second = s;
+        }
+    }
+    d.score = best.score;
+    if (best.score < review_score_) {
+        d.band = Band::nolink, d.reason = "no match";
+    } else if (best.score < link_score_) {
+        d.band = Band::review, d.candidate = best.person, d.reason = "uncertain";
+    } else if (best.other_citizen_id) {
+        d.band = Band::review, d.candidate = best.person, d.reason = "two citizen IDs";
+    } else if (best.other_given_name) {
+        d.band = Band::review, d.candidate = best.person, d.reason = "another given name";
+    } else if (second.score >= link_score_) {
+        d.band = Band::review, d.candidate = best.person, d.reason = "two persons match";
+    } else {
+        d.band = Band::link, d.person = best.person, d.reason = "model";
+    }
+}
+
+Decision Resolver::resolve(const Profile& record, Candidates& index) {
+    Decision d;
+    if (record.placeholder || !record.has_name()) {
+        d.reason = record.placeholder ? "placeholder" : "no name";
+        return d;
+    }
+    if (!by_identifiers(record, index, d)) by_model(record, index, d);
+    return d;
+}
+
+}  // namespace ehb::person
