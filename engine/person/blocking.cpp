@@ -8,7 +8,10 @@
 namespace ehb::person {
 namespace {
 
-enum Rule : char { kGivenBirth = 'g', kFamilyBirth = 'f', kNameYear = 'y', kNameWard = 'w' };
+enum Rule : char {
+    kGivenBirth = 'g', kFamilyBirth = 'f', kNameYear = 'y', kNameWard = 'w', kNameDay = 'd', kGivenWardYear = 'v',
+    kFamilyMiddleWardYear = 'm', kWholeName = 'n'
+};
 
 uint64_t key(Rule rule, std::string_view a, std::string_view b, std::string_view c) {
     std::string k;
@@ -22,29 +25,46 @@ uint64_t key(Rule rule, std::string_view a, std::string_view b, std::string_view
     return XXH3_64bits(k.data(), k.size());
 }
 
-void add_keys(const Profile& p, const NameParts& n, std::vector<uint64_t>& out) {
+void add_keys(const Profile& p, const NameParts& n, bool query, std::vector<uint64_t>& out) {
+    const char year[2] = {static_cast<char>(p.year >> 8), static_cast<char>(p.year & 0xff)};
+    const std::string_view y(year, 2);
     if (p.full_date()) {
         // Day and month in sorted order, so that a swapped date shares the key.
         const uint8_t lo = std::min(p.month, p.day), hi = std::max(p.month, p.day);
-        const char date[4] = {static_cast<char>(p.year >> 8), static_cast<char>(p.year & 0xff),
-                              static_cast<char>(lo), static_cast<char>(hi)};
+        const char date[4] = {year[0], year[1], static_cast<char>(lo), static_cast<char>(hi)};
         const std::string_view d(date, sizeof date);
         out.push_back(key(kGivenBirth, n.given, d, {}));
         out.push_back(key(kFamilyBirth, n.family, d, {}));
+        out.push_back(key(kNameDay, n.family, n.given, d.substr(2)));
     }
-    if (p.year != 0) {
-        const char year[2] = {static_cast<char>(p.year >> 8), static_cast<char>(p.year & 0xff)};
-        out.push_back(key(kNameYear, n.family, n.given, std::string_view(year, 2)));
+    if (p.year != 0) out.push_back(key(kNameYear, n.family, n.given, y));
+    if (!p.location.empty()) {
+        out.push_back(key(kNameWard, n.family, n.given, p.location));
+        if (p.year != 0) {
+            out.push_back(key(kGivenWardYear, n.given, p.location, y));
+            std::string place(p.location);
+            place += y;
+            out.push_back(key(kFamilyMiddleWardYear, n.family, n.middle, place));
+        }
     }
-    if (!p.location.empty()) out.push_back(key(kNameWard, n.family, n.given, p.location));
+    // The whole name alone is a large block (thousands of Nguyễn Thị Hương):
+    // every record is filed under it, but only a record without a whole birth
+    // date looks there, having few other keys to look under.
+    if (!query || !p.full_date()) out.push_back(key(kWholeName, n.family, n.middle, n.given));
 }
 
 }  // namespace
 
-void block_keys(const Profile& p, std::vector<uint64_t>& out) {
+void index_keys(const Profile& p, std::vector<uint64_t>& out) {
     if (p.placeholder || !p.has_name()) return;
-    add_keys(p, p.name, out);
-    if (p.has_alt()) add_keys(p, p.alt, out);
+    add_keys(p, p.name, false, out);
+    if (p.has_alt()) add_keys(p, p.alt, false, out);
+}
+
+void query_keys(const Profile& p, std::vector<uint64_t>& out) {
+    if (p.placeholder || !p.has_name()) return;
+    add_keys(p, p.name, true, out);
+    if (p.has_alt()) add_keys(p, p.alt, true, out);
 }
 
 }  // namespace ehb::person

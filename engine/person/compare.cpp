@@ -13,8 +13,17 @@ constexpr double kCloseMiddle = 0.85;
 
 // Jaro–Winkler is harsh on short words: one typo in a three-letter given name
 // ("Duy" typed "Dyu") scores far below 0.88, so one edit counts as close too.
+// The spelling variants turn a final y into i, so the typo "Qýu" of "Quý"
+// meets it as "qyu" against "qui": the edit count takes y and i as one letter.
 bool close_names(std::string_view a, std::string_view b) {
-    return jaro_winkler(a, b) >= kCloseName || edit_distance_within(a, b, 1) <= 1;
+    if (jaro_winkler(a, b) >= kCloseName) return true;
+    char x[32], y[32];
+    if (a.size() > sizeof x || b.size() > sizeof y) return edit_distance_within(a, b, 1) <= 1;
+    auto y_as_i = [](std::string_view s, char* out) {
+        for (size_t i = 0; i < s.size(); ++i) out[i] = s[i] == 'y' ? 'i' : s[i];
+        return std::string_view(out, s.size());
+    };
+    return edit_distance_within(y_as_i(a, x), y_as_i(b, y), 1) <= 1;
 }
 
 uint8_t family_level(const NameParts& a, const NameParts& b) {

@@ -26,7 +26,7 @@ uint64_t MemoryIndex::add(uint32_t r, uint64_t person) {
     if (!known && variants.size() < cfg_.max_variants) variants.push_back(r);
     for (const Identifier& id : p.ids) ids_.try_emplace(id_key(id), person);
     keys_.clear();
-    block_keys(p, keys_);
+    index_keys(p, keys_);
     const auto id32 = static_cast<uint32_t>(person);
     for (uint64_t k : keys_) {
         auto& list = blocks_[k];

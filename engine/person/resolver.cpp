@@ -70,14 +70,15 @@ bool Resolver::by_identifiers(const Profile& record, Candidates& index, Decision
 
 void Resolver::by_model(const Profile& record, Candidates& index, Decision& d) {
     keys_.clear();
-    block_keys(record, keys_);
+    query_keys(record, keys_);
     persons_.clear();
-    bool oversized = false;
-    for (uint64_t k : keys_) oversized = !index.by_block(k, persons_) || oversized;
+    size_t oversized = 0;
+    for (uint64_t k : keys_) oversized += index.by_block(k, persons_) ? 0 : 1;
     std::sort(persons_.begin(), persons_.end());
     persons_.erase(std::unique(persons_.begin(), persons_.end()), persons_.end());
     if (persons_.empty()) {
-        if (oversized) d.band = Band::review, d.reason = "oversized block";
+        // Every key too common to look under: nobody could be checked.
+        if (oversized == keys_.size()) d.band = Band::review, d.reason = "oversized block";
         else d.band = Band::nolink, d.reason = "no candidate";
         return;
     }
@@ -102,7 +103,9 @@ void Resolver::by_model(const Profile& record, Candidates& index, Decision& d) {
     } else if (best.other_given_name) {
         d.band = Band::review, d.candidate = best.person, d.reason = "another given name";
     } else if (second.score >= link_score_) {
-        d.band = Band::review, d.candidate = best.person, d.reason = "two persons match";
+        // The record is surely one of them, most likely the best; whether the
+        // two are one person is the steward's question.
+        d.band = Band::review, d.person = best.person, d.candidate = second.person, d.reason = "two persons match";
     } else {
         d.band = Band::link, d.person = best.person, d.reason = "model";
     }
