@@ -79,7 +79,8 @@ std::string appointments_json(const Store& store, const AppointmentQuery& q) {
         // The appointment's state comes from the other visits in its person's
         // book and from this version itself (read last: the book may have moved on).
         std::vector<FollowUpFacts> facts;
-        if (d.filed_under && reader.read(d.filed_under.text(), book)) {
+        if (d.filed_under) {
+            reader.read(d.filed_under, book);
             for (const BookEpisode& ep : book.episodes) {
                 simdjson::dom::element other;
                 if (ep.facility == facility && ep.ma_lk == ma_lk) continue;
@@ -100,10 +101,7 @@ std::string appointments_json(const Store& store, const AppointmentQuery& q) {
         member(out, "facility", facility);
         member(out, "ma_lk", ma_lk);
         member(out, "status", appointment_status_name(follow.appointment.value_or(AppointmentStatus::booked)));
-        if (d.filed_under) {
-            out += ",\"book\":";
-            append_canonical_string(out, d.filed_under.text());
-        }
+        if (d.filed_under) member(out, "person", d.filed_under.text());
         if (d.flagged) out += ",\"flagged\":true";
         for (const char* field : {"HO_TEN", "SO_CCCD", "MA_THE_BHYT", "DIEN_THOAI"}) {
             std::string_view v;

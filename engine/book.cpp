@@ -36,9 +36,23 @@ void BookReader::load_version(const schema::LogEntry& e, uint64_t seq, BookVersi
 bool BookReader::read(std::string_view id, Book& out, bool with_history) {
     PersonKey key = lookup_key(id);
     if (!key) return false;
+    read(key, out, with_history);
+    return true;
+}
+
+void BookReader::read(PersonKey key, Book& out, bool with_history) {
     store_.read(txn_, [&](const StoreReader& r) {
         out.root = root_of(r, key);
         book_keys(r, out.root, out.filed_under);
+        out.person = {};
+        out.identifiers.clear();
+        for (PersonKey k : out.filed_under) {
+            if (k.type != schema::PersonType::person) continue;
+            auto entry = person::decode_entry(r.person(k.value));
+            if (!entry) continue;
+            out.identifiers.insert(out.identifiers.end(), entry->identifiers.begin(), entry->identifiers.end());
+            if (k == out.root) out.person = std::move(*entry);
+        }
         seqs_.clear();
         for (PersonKey k : out.filed_under) r.filed(k, seqs_);
         std::sort(seqs_.begin(), seqs_.end());  // log order: neighbouring entries share pages
@@ -73,7 +87,6 @@ bool BookReader::read(std::string_view id, Book& out, bool with_history) {
         }
         return 0;
     });
-    return true;
 }
 
 }  // namespace ehb

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/person/person_entry.hpp"
 #include "engine/record.hpp"
 #include "storage/codec.hpp"
 #include "storage/store.hpp"
@@ -39,8 +40,10 @@ struct BookEpisode {
 };
 
 struct Book {
-    schema::PersonKey root;                     // the identifier that owns the book
-    std::vector<schema::PersonKey> filed_under; // the owner and the linked identifiers that hold its records
+    schema::PersonKey root;                     // the person whose book it is (the identifier when nobody holds it)
+    std::vector<schema::PersonKey> filed_under; // that person and the persons merged into it
+    person::PersonEntry person;                 // the person's best record (empty when there is no person)
+    std::vector<person::IdentifierSeen> identifiers;  // of the person and the persons merged into it
     std::vector<BookEpisode> episodes;          // current versions, newest visit first
 };
 
@@ -52,6 +55,8 @@ public:
     // False when `id` is not an identifier ehb can look up (see lookup_key).
     // An identifier nobody has used yields an empty book.
     bool read(std::string_view id, Book& out, bool with_history = false);
+    // The book an identifier or a person key leads to.
+    void read(schema::PersonKey key, Book& out, bool with_history = false);
 
 private:
     void load_version(const schema::LogEntry& e, uint64_t seq, BookVersion& out);

@@ -21,16 +21,6 @@ namespace {
 
 using simdjson::dom::element;
 
-std::string_view type_name(schema::PersonType t) {
-    switch (t) {
-        case schema::PersonType::citizen: return "citizen_id";
-        case schema::PersonType::social_insurance: return "social_insurance_code";
-        case schema::PersonType::old_id: return "old_id";
-        case schema::PersonType::passport: return "passport";
-        case schema::PersonType::none: break;
-    }
-    return "none";
-}
 
 std::string_view format_name(SourceFormat f) {
     switch (f) {
@@ -47,12 +37,83 @@ void key_value(std::string& out, std::string_view key, std::string_view value) {
     append_canonical_string(out, value);
 }
 
-void append_person_key(std::string& out, schema::PersonKey k) {
-    out += "{\"type\":";
-    append_canonical_string(out, type_name(k.type));
-    out += ",\"value\":";
-    append_canonical_string(out, k.text());
-    out += '}';
+std::string_view id_type_name(person::IdSystem s) {
+    switch (s) {
+        case person::IdSystem::cccd: return "citizen_id";
+        case person::IdSystem::cmnd: return "old_id";
+        case person::IdSystem::passport: return "passport";
+        case person::IdSystem::bhxh: return "social_insurance_code";
+        case person::IdSystem::te1: return "temp_card";
+        case person::IdSystem::mrn: return "patient_number";
+    }
+    return "?";
+}
+
+std::string_view source_name(person::Source s) {
+    switch (s) {
+        case person::Source::facility: return "facility";
+        case person::Source::insurance: return "insurance";
+        case person::Source::national: return "national";
+    }
+    return "?";
+}
+
+// "yyyy-mm-dd" of a day count since 1970-01-01 (UTC).
+void append_json_day(std::string& out, uint32_t day) {
+    const std::chrono::sys_days d{std::chrono::days{day}};
+    const std::chrono::year_month_day ymd{d};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "\"%04d-%02u-%02u\"", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    out += buf;
+}
+
+// The person: its number, the persons merged into it, every identifier with
+// when it was first and last seen, and the best record with each field's provenance.
+void append_person(std::string& out, const Book& book) {
+    const bool known = book.root.type == schema::PersonType::person;
+    out += "{\"id\":";
+    if (known) append_canonical_string(out, book.root.text());
+    else out += "null";
+    out += ",\"merged\":[";
+    bool first = true;
+    for (schema::PersonKey k : book.filed_under) {
+        if (k == book.root || k.type != schema::PersonType::person) continue;
+        if (!first) out += ',';
+        first = false;
+        append_canonical_string(out, k.text());
+    }
+    out += "],\"identifiers\":[";
+    for (std::size_t i = 0; i < book.identifiers.size(); ++i) {
+        const person::IdentifierSeen& id = book.identifiers[i];
+        if (i) out += ',';
+        out += "{\"type\":";
+        append_canonical_string(out, id_type_name(id.id.system));
+        out += ",\"value\":";
+        append_canonical_string(out, id.id.value);
+        out += ",\"first_seen\":";
+        append_json_day(out, id.first_day);
+        out += ",\"last_seen\":";
+        append_json_day(out, id.last_day);
+        out += '}';
+    }
+    out += "],\"best_record\":{";
+    first = true;
+    for (int f = 0; f < person::kBestFields; ++f) {
+        const person::BestField& b = book.person.best[f];
+        if (b.value.empty()) continue;
+        if (!first) out += ',';
+        first = false;
+        append_canonical_string(out, person::best_field_name(static_cast<person::BestFieldId>(f)));
+        out += ":{\"value\":";
+        append_canonical_string(out, b.value);
+        out += ",\"source\":";
+        append_canonical_string(out, source_name(b.source));
+        out += ",\"seq\":";
+        out += std::to_string(b.seq);
+        out += '}';
+    }
+    out += "}}";
 }
 
 void append_version(std::string& out, const BookVersion& v) {
@@ -193,14 +254,9 @@ std::string book_json(const Book& book, uint32_t today) {
     }
     const std::vector<FollowUp> follow = follow_ups(facts, today);
 
-    std::string out = "{\"person\":{\"owner\":";
-    append_person_key(out, book.root);
-    out += ",\"filed_under\":[";
-    for (std::size_t i = 0; i < book.filed_under.size(); ++i) {
-        if (i) out += ',';
-        append_person_key(out, book.filed_under[i]);
-    }
-    out += "]},\"administrative\":{";
+    std::string out = "{\"person\":";
+    append_person(out, book);
+    out += ",\"administrative\":{";
     bool first = true;
     for (std::size_t f = 0; f < kAdministrative.size(); ++f) {
         if (admin[f].empty()) continue;

@@ -7,66 +7,47 @@ namespace ehb {
 using schema::PersonKey;
 using schema::PersonType;
 
-// Links form trees at most three levels deep (O → S → C); the bound only
+// An identifier leads to a person, and merges chain persons; the bound only
 // guards against a damaged store.
-constexpr int kMaxLinkDepth = 4;
+constexpr int kMaxLinkDepth = 64;
+
+void person_record(const ParsedRecord& rec, person::PersonRecord& out) {
+    const Demographics& d = rec.person;
+    out.id.clear();
+    out.full_name = d.name;
+    out.birth = d.birth;
+    out.sex.clear();
+    if (d.sex == 1 || d.sex == 2) out.sex.push_back(static_cast<char>('0' + d.sex));
+    out.address = d.address;
+    out.location = d.ward;
+    out.province = d.province;
+    out.source = person::Source::facility;
+    out.ids.clear();
+    if (!rec.ids.citizen.empty()) out.ids.push_back({person::IdSystem::cccd, rec.ids.citizen});
+    if (!rec.ids.old_id.empty()) out.ids.push_back({person::IdSystem::cmnd, rec.ids.old_id});
+    if (!rec.ids.passport.empty()) out.ids.push_back({person::IdSystem::passport, rec.ids.passport});
+    for (const std::string& si : rec.ids.si_codes) out.ids.push_back({person::IdSystem::bhxh, si});
+    if (!d.patient_number.empty() && rec.kind != RecordKind::vaccination) {
+        person::Identifier& mrn = out.ids.emplace_back();
+        mrn.system = person::IdSystem::mrn;
+        mrn.value.reserve(rec.facility.size() + 1 + d.patient_number.size());
+        mrn.value.append(rec.facility).push_back('|');
+        mrn.value.append(d.patient_number);
+    }
+}
+
+bool is_conflict(const person::Decision& d) {
+    return d.band == person::Band::review && d.reason != "uncertain" && d.reason != "two persons match" &&
+           d.reason != "another given name" && d.reason != "oversized block";
+}
 
 PersonKey root_of(const StoreReader& store, PersonKey key) {
-    // Only social-insurance codes and old IDs are ever linked to something: a
-    // citizen ID owns itself (saves a lookup per record and per book read).
-    if (key.type == PersonType::citizen) return key;
     for (int i = 0; i < kMaxLinkDepth; ++i) {
         PersonKey owner = store.owner_of(key);
         if (!owner) return key;
         key = owner;
     }
     return key;
-}
-
-void resolve_identity(const StoreReader& store, const PersonIds& ids, Filing& out) {
-    out.filed_under = {};
-    out.conflict = false;
-    out.links.clear();
-
-    PersonKey citizen = PersonKey::citizen(ids.citizen);
-    PersonKey old_id = PersonKey::old_id(ids.old_id);
-    PersonKey passport = PersonKey::passport(ids.passport);
-    PersonKey cards[8];
-    std::size_t n_cards = 0;
-    for (const auto& si : ids.si_codes) {
-        if (PersonKey k = PersonKey::social_insurance(si); k && n_cards < std::size(cards)) cards[n_cards++] = k;
-    }
-
-    // The one citizen every identifier of the record must lead to.
-    PersonKey person = citizen;
-    auto consider = [&](PersonKey root) {
-        if (root.type != PersonType::citizen) return;
-        if (!person) person = root;
-        else if (person != root) out.conflict = true;
-    };
-    PersonKey card_roots[std::size(cards)];
-    for (std::size_t i = 0; i < n_cards; ++i) consider(card_roots[i] = root_of(store, cards[i]));
-    PersonKey old_root = old_id ? root_of(store, old_id) : PersonKey{};
-    if (old_id) consider(old_root);
-
-    // A conflict is stored and flagged, filed under its first identifier, and
-    // never merged: it links nothing.
-    if (out.conflict) {
-        out.filed_under = citizen ? citizen : n_cards ? cards[0] : old_id ? old_id : passport;
-        return;
-    }
-    // Otherwise filed under the root its identifiers lead to: the citizen when
-    // known, else the first card's code, else where the old ID leads, else the
-    // passport. (Without a citizen, a card's root is the card itself.)
-    out.filed_under = person ? person : n_cards ? card_roots[0] : old_id ? old_root : passport;
-
-    for (std::size_t i = 0; i < n_cards; ++i) {
-        if (person && card_roots[i] == cards[i]) out.links.emplace_back(cards[i], person);
-    }
-    if (old_id && old_root == old_id) {
-        if (person) out.links.emplace_back(old_id, person);
-        else if (n_cards) out.links.emplace_back(old_id, cards[0]);
-    }
 }
 
 void book_keys(const StoreReader& store, PersonKey root, std::vector<PersonKey>& out) {

@@ -34,6 +34,8 @@ void Preparer::prepare(std::string_view document, Prepared& out) {
     }
     out.ok = parser_.parse(episode, out.record, out.error);
     if (!out.ok) return;
+    person_record(out.record, out.person);
+    person::prepare(out.person, out.profile);
     auto dictionary = dictionaries_ ? dictionaries_->latest() : nullptr;
     out.codec = compressor_.compress(out.record.canonical, out.payload, dictionary.get());
     if (out.record.warnings.empty()) return;
@@ -89,11 +91,13 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
             continue;
         }
         const schema::RecordTiming timing = head && head->timing.closed_us != 0 ? head->timing : closing;
-        resolve_identity(store, rec.ids, filing_);
+        const uint64_t person = persons_.place(store, p.profile, p.person, store.next_seq(), arrival_us, decision_);
+        const schema::PersonKey filed_under = schema::PersonKey::person(person);
+        const bool conflict = is_conflict(decision_);
 
         schema::LogEntry e;
         e.status = head ? schema::EntryStatus::new_version : schema::EntryStatus::accepted;
-        e.flags = filing_.conflict ? schema::kFlagConflict : 0;
+        e.flags = conflict ? schema::kFlagConflict : 0;
         e.codec = p.codec;
         e.raw_size = static_cast<uint32_t>(rec.canonical.size());
         e.arrival_us = arrival_us;
@@ -101,7 +105,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         e.version = head ? head->versions + 1 : 1;
         e.hash = rec.hash;
         e.admitted = rec.admitted;
-        e.filed_under = filing_.filed_under;
+        e.filed_under = filed_under;
         e.kind = static_cast<schema::EntryKind>(rec.kind);
         e.generation = static_cast<uint8_t>(rec.generation);
         e.format = static_cast<uint8_t>(p.format);
@@ -113,16 +117,15 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         e.payload = p.payload;
         uint64_t seq = store.append(e);
 
-        store.set_episode(key, {seq, e.version, rec.hash, filing_.filed_under, timing, rec.appointment});
+        store.set_episode(key, {seq, e.version, rec.hash, filed_under, timing, rec.appointment});
         store.reschedule(key, head ? head->appointment : 0, rec.appointment);
         // The person index lists current versions only: the superseded one leaves it.
         if (head && head->filed_under) store.unfile(head->filed_under, head->current_seq);
-        if (filing_.filed_under) store.file(filing_.filed_under, seq);
-        for (const auto& [alias, owner] : filing_.links) store.link(alias, owner);
+        store.file(filed_under, seq);
 
         r.status = head ? Status::new_version : Status::accepted;
         r.seq = seq;
-        r.flagged = filing_.conflict;
+        r.flagged = conflict;
         r.warnings = rec.warnings;
     }
 }

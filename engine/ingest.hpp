@@ -14,6 +14,8 @@
 
 #include "engine/fhir_in.hpp"
 #include "engine/identity.hpp"
+#include "engine/person/person_index.hpp"
+#include "engine/person/profile.hpp"
 #include "engine/parse.hpp"
 #include "engine/record.hpp"
 #include "engine/xml_submission.hpp"
@@ -32,6 +34,8 @@ struct Prepared {
     schema::Codec codec = schema::Codec::raw;
     std::string payload;  // the canonical bytes, encoded with `codec`
     std::string warnings; // JSON array of the record's warnings, or empty
+    person::PersonRecord person;  // who the record says the person is
+    person::Profile profile;      // that, prepared for matching
 };
 
 // What the engine answers for one document, in the batch's order.
@@ -90,7 +94,8 @@ public:
                std::span<RecordResult> results);
 
 private:
-    Filing filing_;
+    person::PersonIndex persons_;
+    person::Decision decision_;
 };
 
 // The synchronous path: one batch, one durable commit.

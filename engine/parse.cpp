@@ -122,6 +122,7 @@ bool EpisodeParser::Impl::parse(std::string_view json, ParsedRecord& out, Issue&
     out.ids.old_id.clear();
     out.ids.passport.clear();
     out.ids.si_codes.clear();
+    out.person.clear();
     out.admitted = 0;
     out.discharged = 0;
     out.appointment = 0;

@@ -37,6 +37,22 @@ struct PersonIds {
     std::vector<std::string> si_codes; // 10-digit social-insurance codes of the card(s), unique, in card order
 };
 
+// Who the record says the person is, as written: what the person index
+// matches on (docs/persons.md).
+struct Demographics {
+    std::string name;            // HO_TEN
+    std::string birth;           // NGAY_SINH
+    std::string address;         // DIA_CHI
+    std::string ward;            // MAXA_CU_TRU
+    std::string province;        // MATINH_CU_TRU
+    std::string patient_number;  // MA_BN (the facility's)
+    uint8_t sex = 0;             // GIOI_TINH 1 or 2; 0 otherwise
+    void clear() {
+        name.clear(), birth.clear(), address.clear(), ward.clear(), province.clear(), patient_number.clear();
+        sex = 0;
+    }
+};
+
 // What a document records (docs/records.md section 1).
 enum class RecordKind : uint8_t {
     episode = 1,      // XML1 and the tables of one visit
@@ -61,6 +77,7 @@ struct ParsedRecord {
     std::string facility;     // MA_CSKCB (5 characters); "#VACC" for a vaccination
     std::string ma_lk;        // MA_LK; for a vaccination HE_THONG_NGUON + "|" + MA_BAN_GHI
     PersonIds ids;
+    Demographics person;
     uint64_t admitted = 0;    // NGAY_VAO (NGAY_TIEM for a vaccination) as the integer yyyymmddHHMM
     uint64_t discharged = 0;  // XML1.NGAY_RA as yyyymmddHHMM; 0 for a check-in or a vaccination
     uint32_t appointment = 0; // the day of XML14.NGAY_HEN_KL as yyyymmdd; 0 without one

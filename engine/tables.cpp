@@ -481,6 +481,10 @@ bool validate_checkin(const object& xml0, ParsedRecord& out, Issue& e) {
     out.ma_lk.assign(row.text(X0::MA_LK));
     out.admitted = digits_value(row.text(X0::NGAY_VAO));
     out.ids = std::move(ids);
+    out.person.name.assign(row.text(X0::HO_TEN));
+    out.person.birth.assign(row.text(X0::NGAY_SINH));
+    out.person.patient_number.assign(row.text(X0::MA_BN));
+    out.person.sex = sex == 1 || sex == 2 ? static_cast<uint8_t>(sex) : 0;
     warn_facility_province("XML0", out.facility, out.warnings);
     warn_person_ids(person, out.ids, out.warnings);
     return true;
@@ -511,6 +515,9 @@ bool validate_vaccination(const object& tiem_chung, ParsedRecord& out, Issue& e)
     out.ma_lk += row.text(XTC::MA_BAN_GHI);
     out.admitted = given.size() == 8 ? digits_value(given) * 10000 : digits_value(given);  // a date starts at 0000
     out.ids = std::move(ids);
+    out.person.name.assign(row.text(XTC::HO_TEN));
+    out.person.birth.assign(row.text(XTC::NGAY_SINH));
+    out.person.sex = sex == 1 || sex == 2 ? static_cast<uint8_t>(sex) : 0;
     warn_facility_province("TIEM_CHUNG", row.text(XTC::MA_CSKCB), out.warnings);
     warn_person_ids(person, out.ids, out.warnings);
     return true;

@@ -624,7 +624,8 @@ void warn_person_ids(const PersonFields& p, const PersonIds& ids, std::vector<Is
     }
     if (ids.citizen.empty() && ids.old_id.empty() && ids.passport.empty() && ids.si_codes.empty())
         field_warning(warnings, "W_UNIDENTIFIED", at,
-                      "no citizen ID, old ID, passport or insurance card: the record is stored but filed in no book");
+                      "no citizen ID, old ID, passport or insurance card: the person is found by name, birth date and "
+                      "address (docs/persons.md)");
 }
 
 // ---------------------------------------------------------------------------
@@ -731,6 +732,14 @@ bool validate_xml1(const Xml1Fields& in, Generation g, ParsedRecord& out, Issue&
     out.ma_lk.assign(row.text(X1::MA_LK));
     out.admitted = t_vao;
     out.ids = std::move(ids);
+    Demographics& who = out.person;
+    who.name.assign(row.text(X1::HO_TEN));
+    who.birth.assign(row.text(X1::NGAY_SINH));
+    who.address.assign(row.text(X1::DIA_CHI));
+    who.ward.assign(row.text(X1::MAXA_CU_TRU));
+    who.province.assign(row.text(X1::MATINH_CU_TRU));
+    who.patient_number.assign(row.text(X1::MA_BN));
+    who.sex = sex == 1 || sex == 2 ? static_cast<uint8_t>(sex) : 0;
 
     // Warnings.
     if (!is_province_code(facility.substr(0, 2)))

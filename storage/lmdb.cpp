@@ -165,4 +165,10 @@ bool Cursor::get(std::string_view& key, std::string_view& value, MDB_cursor_op o
     return true;
 }
 
+std::size_t Cursor::count() {
+    size_t n = 0;
+    check("mdb_cursor_count", mdb_cursor_count(cursor_, &n));
+    return n;
+}
+
 }  // namespace ehb::lmdb

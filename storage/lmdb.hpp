@@ -144,6 +144,8 @@ public:
 
     // False when there is no such item (MDB_NOTFOUND).
     bool get(std::string_view& key, std::string_view& value, MDB_cursor_op op);
+    // The number of values under the current key of a DUPSORT table.
+    std::size_t count();
 
 private:
     MDB_cursor* cursor_ = nullptr;

@@ -18,6 +18,13 @@ std::string PersonKey::text() const {
         case PersonType::social_insurance: return digits(10, value);
         case PersonType::old_id: return digits(9, value);
         case PersonType::passport: return char('A' + value / 10'000'000) + digits(7, value % 10'000'000);
+        case PersonType::temp_card: {
+            std::string s = "TE1";
+            s += digits(12, value);
+            return s;
+        }
+        case PersonType::person: return std::to_string(value);
+        case PersonType::patient_number: break;  // a hash: the number itself is in the records
         case PersonType::none: break;
     }
     return {};

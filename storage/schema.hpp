@@ -8,18 +8,24 @@
 //                                                   + warnings + payload (canonical JSON, maybe zstd)
 //   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (57 bytes): current version, when the
 //                                                   full record first arrived, its appointment day
-//   person_log  PersonKey (9)                       dup u64 sequence (INTEGERDUP): the current version
-//                                                   of each episode filed there (a new version replaces it);
-//                                                   a record is filed under the root its identifiers lead to
-//   links       PersonKey alias (9)                 PersonKey owner (9): S→C, O→C or O→S
-//   members     PersonKey owner (9)                 dup PersonKey alias (9): the aliases that held
-//                                                   records of their own when they were linked
+//   person_log  PersonKey N (9): a person         dup u64 sequence (INTEGERDUP): the current version
+//                                                   of each episode filed under the person (a new version
+//                                                   replaces it)
+//   links       PersonKey (9): an identifier, or    PersonKey N (9): the person holding the identifier, or
+//               a person merged into another        the person it was merged into
+//   members     PersonKey N (9)                     dup PersonKey N (9): the persons merged into it
+//   persons     PersonKey N (9)                     PersonEntry (engine/person/person_entry.hpp): the
+//                                                   profiles the person is compared by
+//   person_blocks u64 blocking key (BE)             dup u64 person (INTEGERDUP): the persons filed under
+//                                                   the key (engine/person/blocking.hpp)
 //   principals  name (UTF-8, 1..64 bytes)           PrincipalRecord (71 bytes): role, facility, salted
 //                                                   SHA-256 of the credential, created/revoked times
 //   batches     BatchKey: u8 name length + principal  the stored answer to a pushed batch: Hash128 of
 //               + u32 stream + u64 batch_seq (BE)   its documents + the encoded results (engine/batch_ledger.hpp)
 //   appointments u32 yyyymmdd (BE) + EpisodeKey     empty: the day of the re-examination appointment
 //                                                   (XML14.NGAY_HEN_KL) of an episode's current version
+//
+// Persons are numbered from 1 in the order they are created (docs/persons.md).
 //
 // Integers in values are little-endian (the only byte order ehb runs on);
 // PersonKey values are big-endian so that keys sort by type, then number.
@@ -42,7 +48,8 @@ static_assert(std::endian::native == std::endian::little, "ehb stores little-end
 namespace ehb::schema {
 
 // Bump on any change of a layout below; a data directory of another version is refused.
-inline constexpr uint32_t kFormatVersion = 3;  // 2: principals and batches; 3: record kinds, formats, sources
+inline constexpr uint32_t kFormatVersion = 4;  // 2: principals and batches; 3: record kinds, formats, sources;
+                                                // 4: the person index
 
 struct Table {
     const char* name;
@@ -58,8 +65,10 @@ inline constexpr Table kMembers{"members", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIX
 inline constexpr Table kPrincipals{"principals", MDB_CREATE};
 inline constexpr Table kBatches{"batches", MDB_CREATE};
 inline constexpr Table kAppointments{"appointments", MDB_CREATE};
-inline constexpr std::array kTables{kMeta,    kLog,       kEpisodes, kPersonLog,  kLinks,
-                                    kMembers, kPrincipals, kBatches, kAppointments};
+inline constexpr Table kPersons{"persons", MDB_CREATE};
+inline constexpr Table kPersonBlocks{"person_blocks", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP};
+inline constexpr std::array kTables{kMeta,     kLog,         kEpisodes, kPersonLog, kLinks,       kMembers,
+                                    kPrincipals, kBatches, kAppointments, kPersons, kPersonBlocks};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;
@@ -80,7 +89,7 @@ inline char* store(char* p, T v) {
     return p + sizeof v;
 }
 
-// ---- PersonKey: who a record is filed under, and the identifiers that link persons ----
+// ---- PersonKey: the persons records are filed under, and the identifiers that lead to them ----
 
 enum class PersonType : char {
     none = 0,
@@ -88,6 +97,9 @@ enum class PersonType : char {
     social_insurance = 'S',  // 10-digit social-insurance code: the last 10 characters of every card
     old_id = 'O',            // legacy 9-digit ID (CMND)
     passport = 'P',          // [A-Z] + 7 digits
+    temp_card = 'T',         // a temporary TE1 card: its 12 digits after "TE1"
+    patient_number = 'M',    // a facility's patient number (MA_BN): XXH3-64 of "facility|number"
+    person = 'N',            // a person of the person index: records are filed under it
 };
 
 struct PersonKey {
@@ -104,6 +116,11 @@ struct PersonKey {
         return numeric(PersonType::social_insurance, digits10, 10);
     }
     static PersonKey old_id(std::string_view digits9) { return numeric(PersonType::old_id, digits9, 9); }
+    static PersonKey temp_card(std::string_view te1) {
+        if (te1.size() != 15 || te1.substr(0, 3) != "TE1") return {};
+        return numeric(PersonType::temp_card, te1.substr(3), 12);
+    }
+    static PersonKey person(uint64_t id) { return {PersonType::person, id}; }
     static PersonKey passport(std::string_view id) {
         if (id.size() != 8 || id[0] < 'A' || id[0] > 'Z') return {};
         PersonKey k = numeric(PersonType::passport, id.substr(1), 7);

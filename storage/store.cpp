@@ -61,6 +61,33 @@ void StoreReader::filed(PersonKey key_in, std::vector<uint64_t>& out) const {
     }
 }
 
+std::string_view StoreReader::person(uint64_t id) const {
+    auto k = PersonKey::person(id).bytes();
+    std::string_view v;
+    return t_.persons.get(txn_, schema::as_view(k), v) ? v : std::string_view();
+}
+
+uint64_t StoreReader::last_person() const {
+    lmdb::Cursor c(txn_, t_.persons);
+    std::string_view k, v;
+    if (!c.get(k, v, MDB_LAST)) return 0;
+    return PersonKey::from_bytes(k).value;
+}
+
+bool StoreReader::persons_under(uint64_t block_key, std::size_t limit, std::vector<uint64_t>& out) const {
+    const uint64_t be = __builtin_bswap64(block_key);
+    lmdb::Cursor c(txn_, t_.person_blocks);
+    std::string_view key(reinterpret_cast<const char*>(&be), sizeof be), v;
+    if (!c.get(key, v, MDB_SET_KEY)) return true;
+    if (c.count() > limit) return false;
+    for (bool ok = c.get(key, v, MDB_GET_MULTIPLE); ok; ok = c.get(key, v, MDB_NEXT_MULTIPLE)) {
+        for (std::size_t i = 0; i + sizeof(uint64_t) <= v.size(); i += sizeof(uint64_t)) {
+            out.push_back(schema::load<uint64_t>(v.data() + i));
+        }
+    }
+    return true;
+}
+
 uint64_t StoreReader::last_seq() const {
     lmdb::Cursor c(txn_, t_.log);
     std::string_view k, v;
@@ -125,13 +152,25 @@ void StoreWriter::link(PersonKey alias, PersonKey owner) {
     auto a = alias.bytes();
     auto o = owner.bytes();
     t_.links.put(txn_, schema::as_view(a), schema::as_view(o));
-    // Records are filed under roots only, so an alias needs a way back from its
-    // owner only when it was a root with records of its own. (Only a code that
-    // holds records ever gets an alias, so its own aliases stay reachable.)
-    std::string_view any;
-    if (t_.person_log.get(txn_, schema::as_view(a), any)) {
-        t_.members.put(txn_, schema::as_view(o), schema::as_view(a));
-    }
+}
+
+void StoreWriter::add_member(PersonKey owner, PersonKey member) {
+    auto o = owner.bytes();
+    auto m = member.bytes();
+    t_.members.put(txn_, schema::as_view(o), schema::as_view(m));
+}
+
+void StoreWriter::put_person(uint64_t id, std::string_view entry) {
+    auto k = PersonKey::person(id).bytes();
+    t_.persons.put(txn_, schema::as_view(k), entry);
+}
+
+void StoreWriter::file_person(uint64_t block_key, uint64_t person) {
+    const uint64_t be = __builtin_bswap64(block_key);
+    MDB_val kv{sizeof be, const_cast<uint64_t*>(&be)};
+    MDB_val dv{sizeof person, &person};
+    const int rc = mdb_put(txn_.get(), t_.person_blocks.get(), &kv, &dv, MDB_NODUPDATA);
+    if (rc != MDB_KEYEXIST) lmdb::check("mdb_put", t_.person_blocks.name(), rc);
 }
 
 // ---- Store ----
@@ -186,6 +225,8 @@ void Store::init_schema() {
     tables_.principals = lmdb::Dbi::open(txn, schema::kPrincipals.name, schema::kPrincipals.flags);
     tables_.batches = lmdb::Dbi::open(txn, schema::kBatches.name, schema::kBatches.flags);
     tables_.appointments = lmdb::Dbi::open(txn, schema::kAppointments.name, schema::kAppointments.flags);
+    tables_.persons = lmdb::Dbi::open(txn, schema::kPersons.name, schema::kPersons.flags);
+    tables_.person_blocks = lmdb::Dbi::open(txn, schema::kPersonBlocks.name, schema::kPersonBlocks.flags);
     txn.commit();
     load_dictionaries();
 }

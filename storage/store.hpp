@@ -27,7 +27,7 @@ struct StoreOptions {
 };
 
 struct Tables {
-    lmdb::Dbi meta, log, episodes, person_log, links, members, principals, batches, appointments;
+    lmdb::Dbi meta, log, episodes, person_log, links, members, principals, batches, appointments, persons, person_blocks;
 };
 
 // Typed reads inside one transaction (read-only or the writer's own).
@@ -39,6 +39,12 @@ public:
     std::optional<schema::LogEntry> entry(uint64_t seq) const;  // views valid while the txn lives
     schema::PersonKey owner_of(schema::PersonKey alias) const;  // none when not linked
     void members(schema::PersonKey owner, std::vector<schema::PersonKey>& out) const;  // appends
+    // The person's entry (engine/person/person_entry.hpp); empty when there is none.
+    std::string_view person(uint64_t id) const;
+    uint64_t last_person() const;  // 0 before the first
+    // Appends the persons filed under a blocking key; false (nothing appended)
+    // when there are more than `limit`.
+    bool persons_under(uint64_t block_key, std::size_t limit, std::vector<uint64_t>& out) const;
     // Appends, ascending, the current version of each episode filed under `key`.
     void filed(schema::PersonKey key, std::vector<uint64_t>& out) const;
     uint64_t last_seq() const;  // 0 for an empty log
@@ -79,7 +85,10 @@ public:
     std::optional<schema::EpisodeHead> insert_episode(std::string_view episode_key, const schema::EpisodeHead& head);
     void file(schema::PersonKey key, uint64_t seq);
     void unfile(schema::PersonKey key, uint64_t seq);  // when a newer version supersedes `seq`
-    void link(schema::PersonKey alias, schema::PersonKey owner);
+    void link(schema::PersonKey alias, schema::PersonKey owner);    // links only
+    void add_member(schema::PersonKey owner, schema::PersonKey member);
+    void put_person(uint64_t id, std::string_view entry);
+    void file_person(uint64_t block_key, uint64_t person);  // under a blocking key; once
     // Moves an episode's appointment from day `before` to day `after` (0: none).
     void reschedule(std::string_view episode_key, uint32_t before, uint32_t after);
 

@@ -220,7 +220,8 @@ TEST_F(BookTest, AnAppointmentIsBookedThenMissedOrAttendedAndListedByDay) {
     ASSERT_EQ(due.size(), 1u) << listed;
     EXPECT_EQ(std::string_view(due.at(0)["status"]), "booked");
     EXPECT_EQ(std::string_view(due.at(0)["day"]), "20250120");
-    EXPECT_EQ(std::string_view(due.at(0)["book"]), "001090012345");
+    EXPECT_EQ(std::string_view(due.at(0)["person"]), "1");
+    EXPECT_EQ(std::string_view(due.at(0)["SO_CCCD"]), "001090012345");
     EXPECT_EQ(std::string_view(due.at(0)["appointment"]["SO_GIAYHEN_KL"]), "GH-0001");
 
     AppointmentQuery none = q;
@@ -303,7 +304,9 @@ TEST_F(BookTest, TheGroupsHoldThePersonTheHistoryTheVisitsAndTheSummaries) {
     push1(newer.json());
     std::string keep;
     simdjson::dom::element b = json_book(20250301, keep);
-    EXPECT_EQ(std::string_view(b["person"]["owner"]["value"]), "001090012345");
+    EXPECT_EQ(std::string_view(b["person"]["id"]), "1");
+    EXPECT_EQ(std::string_view(b["person"]["best_record"]["name"]["value"]), "Nguyễn Văn Ân") << "the newest, same source";
+    EXPECT_EQ(std::string_view(b["person"]["identifiers"].at(0)["value"]), "001090012345");
     EXPECT_EQ(std::string_view(b["administrative"]["HO_TEN"]), "Nguyễn Văn Ân") << keep;
     EXPECT_EQ(std::string_view(b["administrative"]["DIEN_THOAI"]), "0912345678") << "from the older record";
     simdjson::dom::array diagnoses = b["history"]["diagnoses"];

@@ -247,14 +247,18 @@ TEST_F(EngineTest, CardOnlyEpisodesJoinTheCitizensBookOnceLinked) {
     ASSERT_EQ(push1(Doc{}.json()).status, Status::accepted);  // citizen ID and card together
     Book b = book("001090012345");
     EXPECT_EQ(ma_lks(b), (std::vector<std::string>{"LK0001", "EARLY"}));
-    EXPECT_EQ(b.root, schema::PersonKey::citizen("001090012345"));
-    EXPECT_EQ(b.filed_under, (std::vector<schema::PersonKey>{schema::PersonKey::citizen("001090012345"),
-                                                             schema::PersonKey::social_insurance("0123456789")}));
+    // The card's person took the citizen ID: one person, both records filed under it.
+    EXPECT_EQ(b.root, schema::PersonKey::person(1));
+    EXPECT_EQ(b.filed_under, (std::vector<schema::PersonKey>{schema::PersonKey::person(1)}));
+    // The card's code, the first record's patient number, then the citizen ID and the second patient number.
+    ASSERT_EQ(b.identifiers.size(), 4u);
+    EXPECT_EQ(b.identifiers[0].id.value, "0123456789");
+    EXPECT_EQ(b.identifiers[2].id.value, "001090012345");
     // Any identifier now leads to the same book; the log was not rewritten.
     EXPECT_EQ(ma_lks(book("0123456789")), ma_lks(b));
     EXPECT_EQ(ma_lks(book("HT3790123456789")), ma_lks(b));  // another card with the same code
     store->read([](const StoreReader& r) {
-        EXPECT_EQ(r.entry(1)->filed_under, schema::PersonKey::social_insurance("0123456789"));
+        EXPECT_EQ(r.entry(1)->filed_under, schema::PersonKey::person(1));
         return 0;
     });
 }
@@ -300,7 +304,8 @@ TEST_F(EngineTest, CitizenAndCardOfTwoPeopleIsStoredFlaggedAndNeverMerged) {
     EXPECT_TRUE(book_a.episodes[0].current.flagged);
     // The card still leads to its owner only.
     EXPECT_EQ(ma_lks(book("0123456789")), std::vector<std::string>{"LK0001"});
-    EXPECT_EQ(book("0123456789").root, schema::PersonKey::citizen("001090012345"));
+    EXPECT_EQ(book("0123456789").root, book("001090012345").root);
+    EXPECT_NE(book_a.root, book("001090012345").root);
 }
 
 TEST_F(EngineTest, ACorrectedCitizenIdMovesTheEpisodeToTheRightBook) {
@@ -346,8 +351,12 @@ TEST_F(EngineTest, EverythingSurvivesCloseAndReopen) {
 TEST_F(EngineTest, BookJsonCarriesTheRecordAndItsMetadata) {
     push1(Doc{}.json());
     std::string json = book_json(book("001090012345"));
-    EXPECT_NE(json.find("\"owner\":{\"type\":\"citizen_id\",\"value\":\"001090012345\"}"), std::string::npos) << json;
-    EXPECT_NE(json.find("\"filed_under\":[{\"type\":\"citizen_id\",\"value\":\"001090012345\"}]"), std::string::npos)
+    EXPECT_NE(json.find("{\"person\":{\"id\":\"1\",\"merged\":[],\"identifiers\":[{\"type\":\"citizen_id\","
+                        "\"value\":\"001090012345\",\"first_seen\":"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find("\"best_record\":{\"name\":{\"value\":\"Nguyễn Văn An\",\"source\":\"facility\",\"seq\":1}"),
+              std::string::npos)
         << json;
     EXPECT_NE(json.find("\"ma_lk\":\"LK0001\""), std::string::npos);
     EXPECT_NE(json.find("\"record\":{\"XML1\":{"), std::string::npos);

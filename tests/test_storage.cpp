@@ -45,6 +45,9 @@ TEST(PersonKey, DerivesFromIdentifiersAndRoundTrips) {
     EXPECT_EQ(PersonKey::social_insurance("0123456789").text(), "0123456789");
     EXPECT_EQ(PersonKey::old_id("012345678").text(), "012345678");
     EXPECT_EQ(PersonKey::passport("B1234567").text(), "B1234567");
+    EXPECT_EQ(PersonKey::temp_card("TE1790123456789").text(), "TE1790123456789");
+    EXPECT_FALSE(PersonKey::temp_card("DN4790123456789"));
+    EXPECT_EQ(PersonKey::person(42).text(), "42");
     EXPECT_FALSE(PersonKey::citizen("00109001234"));   // 11 digits
     EXPECT_FALSE(PersonKey::citizen("00109001234X"));  // not a digit
     EXPECT_FALSE(PersonKey::passport("b1234567"));
@@ -185,10 +188,18 @@ TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
             EXPECT_EQ(w.append(sample_entry("01001A", "one")), 1u);
             EXPECT_EQ(w.append(sample_entry("01001B", "two")), 2u);
             w.set_episode("01001A", {1, 1, {7, 8}, {}, {}, 0});
-            w.file(PersonKey::citizen("001090012345"), 1);
-            w.file(PersonKey::social_insurance("0123456789"), 2);  // a card-only record
-            w.link(PersonKey::social_insurance("0123456789"), PersonKey::citizen("001090012345"));
-            w.link(PersonKey::old_id("012345678"), PersonKey::citizen("001090012345"));  // holds nothing
+            w.file(PersonKey::person(1), 1);
+            w.file(PersonKey::person(2), 2);  // a card-only record, its own person at first
+            w.link(PersonKey::citizen("001090012345"), PersonKey::person(1));
+            w.link(PersonKey::social_insurance("0123456789"), PersonKey::person(2));
+            w.put_person(1, "entry one");
+            w.put_person(2, "entry two");
+            // Person 2 merged into person 1.
+            w.link(PersonKey::person(2), PersonKey::person(1));
+            w.add_member(PersonKey::person(1), PersonKey::person(2));
+            w.file_person(0xabcdef, 2);
+            w.file_person(0xabcdef, 1);
+            w.file_person(0xabcdef, 2);  // once
         });
         store.write([](StoreWriter& w) { EXPECT_EQ(w.append(sample_entry("01001C", "three")), 3u); });
     }
@@ -202,14 +213,26 @@ TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
         EXPECT_EQ(head->current_seq, 1u);
         EXPECT_EQ(head->hash, (Hash128{7, 8}));
         std::vector<uint64_t> seqs;
-        r.filed(PersonKey::citizen("001090012345"), seqs);
+        r.filed(PersonKey::person(1), seqs);
         EXPECT_EQ(seqs, (std::vector<uint64_t>{1}));
-        EXPECT_EQ(r.owner_of(PersonKey::social_insurance("0123456789")), PersonKey::citizen("001090012345"));
-        EXPECT_EQ(r.owner_of(PersonKey::old_id("012345678")), PersonKey::citizen("001090012345"));
-        // Only the alias that holds records is listed under its owner.
+        EXPECT_EQ(r.owner_of(PersonKey::citizen("001090012345")), PersonKey::person(1));
+        EXPECT_EQ(r.owner_of(PersonKey::social_insurance("0123456789")), PersonKey::person(2));
+        EXPECT_EQ(r.owner_of(PersonKey::person(2)), PersonKey::person(1));
+        EXPECT_FALSE(r.owner_of(PersonKey::old_id("012345678")));
         std::vector<PersonKey> members;
-        r.members(PersonKey::citizen("001090012345"), members);
-        EXPECT_EQ(members, (std::vector<PersonKey>{PersonKey::social_insurance("0123456789")}));
+        r.members(PersonKey::person(1), members);
+        EXPECT_EQ(members, (std::vector<PersonKey>{PersonKey::person(2)}));
+        EXPECT_EQ(r.person(2), "entry two");
+        EXPECT_EQ(r.person(3), "");
+        EXPECT_EQ(r.last_person(), 2u);
+        std::vector<uint64_t> under;
+        EXPECT_TRUE(r.persons_under(0xabcdef, 10, under));
+        EXPECT_EQ(under, (std::vector<uint64_t>{1, 2}));
+        under.clear();
+        EXPECT_FALSE(r.persons_under(0xabcdef, 1, under));  // more than the limit: oversized
+        EXPECT_TRUE(under.empty());
+        EXPECT_TRUE(r.persons_under(0x1234, 10, under));
+        EXPECT_TRUE(under.empty());
         return 0;
     });
 }

@@ -8,10 +8,7 @@
 namespace ehb::person {
 namespace {
 
-enum Rule : char {
-    kGivenBirth = 'g', kFamilyBirth = 'f', kNameYear = 'y', kNameWard = 'w', kNameDay = 'd', kGivenWardYear = 'v',
-    kFamilyMiddleWardYear = 'm', kWholeName = 'n'
-};
+enum Rule : char { kGivenBirth = 'g', kFamilyBirth = 'f', kNameYear = 'y', kNameWard = 'w' };
 
 uint64_t key(Rule rule, std::string_view a, std::string_view b, std::string_view c) {
     std::string k;
@@ -25,9 +22,8 @@ uint64_t key(Rule rule, std::string_view a, std::string_view b, std::string_view
     return XXH3_64bits(k.data(), k.size());
 }
 
-void add_keys(const Profile& p, const NameParts& n, bool query, std::vector<uint64_t>& out) {
+void add_keys(const Profile& p, const NameParts& n, std::vector<uint64_t>& out) {
     const char year[2] = {static_cast<char>(p.year >> 8), static_cast<char>(p.year & 0xff)};
-    const std::string_view y(year, 2);
     if (p.full_date()) {
         // Day and month in sorted order, so that a swapped date shares the key.
         const uint8_t lo = std::min(p.month, p.day), hi = std::max(p.month, p.day);
@@ -35,36 +31,22 @@ void add_keys(const Profile& p, const NameParts& n, bool query, std::vector<uint
         const std::string_view d(date, sizeof date);
         out.push_back(key(kGivenBirth, n.given, d, {}));
         out.push_back(key(kFamilyBirth, n.family, d, {}));
-        out.push_back(key(kNameDay, n.family, n.given, d.substr(2)));
     }
-    if (p.year != 0) out.push_back(key(kNameYear, n.family, n.given, y));
-    if (!p.location.empty()) {
-        out.push_back(key(kNameWard, n.family, n.given, p.location));
-        if (p.year != 0) {
-            out.push_back(key(kGivenWardYear, n.given, p.location, y));
-            std::string place(p.location);
-            place += y;
-            out.push_back(key(kFamilyMiddleWardYear, n.family, n.middle, place));
-        }
-    }
-    // The whole name alone is a large block (thousands of Nguyễn Thị Hương):
-    // every record is filed under it, but only a record without a whole birth
-    // date looks there, having few other keys to look under.
-    if (!query || !p.full_date()) out.push_back(key(kWholeName, n.family, n.middle, n.given));
+    if (p.year != 0) out.push_back(key(kNameYear, n.family, n.given, std::string_view(year, 2)));
+    if (!p.location.empty()) out.push_back(key(kNameWard, n.family, n.given, p.location));
 }
 
 }  // namespace
 
 void index_keys(const Profile& p, std::vector<uint64_t>& out) {
     if (p.placeholder || !p.has_name()) return;
-    add_keys(p, p.name, false, out);
-    if (p.has_alt()) add_keys(p, p.alt, false, out);
+    add_keys(p, p.name, out);
 }
 
 void query_keys(const Profile& p, std::vector<uint64_t>& out) {
     if (p.placeholder || !p.has_name()) return;
-    add_keys(p, p.name, true, out);
-    if (p.has_alt()) add_keys(p, p.alt, true, out);
+    add_keys(p, p.name, out);
+    if (p.has_alt()) add_keys(p, p.alt, out);
 }
 
 }  // namespace ehb::person

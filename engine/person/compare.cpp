@@ -141,8 +141,10 @@ uint64_t Gamma::key() const {
 Gamma compare(const Profile& a, const Profile& b) {
     Gamma g;
     name_levels(a.name, b.name, g);
+    // A newborn's record names the mother; her child's later records, the child.
+    if (a.newborn || b.newborn) g.level[kFamily] = g.level[kMiddle] = g.level[kGiven] = kMissing;
     // When either name reads two ways, the reading under which they agree best.
-    if ((a.has_alt() || b.has_alt()) && name_rank(g) != 0) {
+    if ((a.has_alt() || b.has_alt()) && name_rank(g) != 0 && !a.newborn && !b.newborn) {
         Gamma alt;
         if (a.has_alt()) {
             name_levels(a.alt, b.name, alt);

@@ -41,9 +41,12 @@ LinkResult link_records(const std::vector<PersonRecord>& records, const MatchCon
         Decision& d = out.decisions[i];
         d = resolver.resolve(profiles[i], index);
         d.person = index.add(i, d.person);
+        if (d.merge != 0) index.merge(d.merge, d.person);
         ++out.by_band[static_cast<int>(d.band)];
     }
-    out.persons = index.persons();
+    // Report each record's person as the one it ended up in, after merges.
+    for (Decision& d : out.decisions) d.person = index.root(d.person);
+    out.persons = index.persons() - index.merged();
     out.resolve_seconds = seconds_since(t0);
     return out;
 }

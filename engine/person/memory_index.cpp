@@ -17,6 +17,8 @@ std::string MemoryIndex::id_key(const Identifier& id) {
 uint64_t MemoryIndex::add(uint32_t r, uint64_t person) {
     if (person == 0) {
         variants_.emplace_back();
+        merged_into_.push_back(0);
+        members_.emplace_back();
         person = variants_.size();
     }
     const Profile& p = records_[r];
@@ -51,6 +53,20 @@ bool MemoryIndex::by_block(uint64_t key, std::vector<uint64_t>& persons) {
 
 void MemoryIndex::profiles(uint64_t person, std::vector<const Profile*>& out) {
     for (uint32_t r : variants_[person - 1]) out.push_back(&records_[r]);
+    for (uint64_t m : members_[person - 1]) profiles(m, out);
+}
+
+uint64_t MemoryIndex::root(uint64_t person) {
+    while (merged_into_[person - 1] != 0) person = merged_into_[person - 1];
+    return person;
+}
+
+void MemoryIndex::merge(uint64_t from, uint64_t into) {
+    from = root(from), into = root(into);
+    if (from == into) return;
+    merged_into_[from - 1] = into;
+    members_[into - 1].push_back(from);
+    ++merged_count_;
 }
 
 }  // namespace ehb::person

@@ -16,11 +16,15 @@ public:
 
     // Files record `r` under `person` (0: a new person) and returns the person.
     uint64_t add(uint32_t r, uint64_t person);
+    // Merges person `from` (and whatever was merged into it) into `into`.
+    void merge(uint64_t from, uint64_t into);
     uint64_t persons() const { return variants_.size(); }
+    uint64_t merged() const { return merged_count_; }
 
     void by_identifier(const Identifier& id, std::vector<uint64_t>& persons) override;
     bool by_block(uint64_t key, std::vector<uint64_t>& persons) override;
     void profiles(uint64_t person, std::vector<const Profile*>& out) override;
+    uint64_t root(uint64_t person) override;
 
 private:
     static std::string id_key(const Identifier& id);
@@ -30,7 +34,10 @@ private:
     std::unordered_map<std::string, uint64_t> ids_;               // system + value → its first holder
     std::unordered_map<uint64_t, std::vector<uint32_t>> blocks_;  // key → persons, capped at max_block + 1
     std::vector<std::vector<uint32_t>> variants_;                 // person - 1 → records with distinct demographics
+    std::vector<uint64_t> merged_into_;                           // person - 1 → 0, or the person it joined
+    std::vector<std::vector<uint64_t>> members_;                  // person - 1 → the persons merged into it
     std::vector<uint64_t> keys_;
+    uint64_t merged_count_ = 0;
 };
 
 }  // namespace ehb::person

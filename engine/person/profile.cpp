@@ -75,6 +75,7 @@ void split_name(const PersonRecord& in, Profile& out) {
     std::string folded = fold(in.full_name);
     out.placeholder = is_placeholder_name(folded);
     if (out.placeholder) return;
+    out.newborn = is_newborn_name(folded);
     spelling_variants(folded);
     std::vector<std::string_view> f;
     tokens(folded, f);
@@ -217,7 +218,7 @@ bool Profile::has_national_id() const {
 
 bool Profile::same_demographics(const Profile& o) const {
     auto id_equal = [](const Identifier& a, const Identifier& b) { return a.system == b.system && a.value == b.value; };
-    return name == o.name && alt == o.alt && year == o.year &&
+    return name == o.name && alt == o.alt && newborn == o.newborn && year == o.year &&
            month == o.month && day == o.day && sex == o.sex && address == o.address && location == o.location &&
            province == o.province && std::equal(ids.begin(), ids.end(), o.ids.begin(), o.ids.end(), id_equal);
 }

@@ -56,6 +56,7 @@ struct Profile {
     uint8_t month = 0, day = 0;         // 0: unknown
     uint8_t sex = 0;                    // 1 male, 2 female, 0 unknown
     bool placeholder = false;           // a placeholder name: never links anything
+    bool newborn = false;               // named after the mother ("Con của Nguyễn Thị Hoa"): the name says nothing
     Source source = Source::facility;
     std::string address;                // address key (engine/person/address.hpp)
     std::string location;

@@ -47,21 +47,46 @@ Resolver::Scored Resolver::score_person(const Profile& record, uint64_t person, 
 // share family name, birth date, sex and home and differ in that alone, and
 // the model, which takes fields as independent, would count their shared home
 // and birthday twice. Such a record is a review item.
+bool Resolver::citizen_ids_differ(uint64_t a, uint64_t b, Candidates& index) {
+    auto citizen_ids = [&](uint64_t person, std::vector<std::string_view>& out) {
+        profiles_.clear();
+        index.profiles(person, profiles_);
+        for (const Profile* p : profiles_)
+            for (const Identifier& id : p->ids)
+                if (id.system == IdSystem::cccd) out.push_back(id.value);
+    };
+    std::vector<std::string_view> x, y;
+    citizen_ids(a, x);
+    citizen_ids(b, y);
+    if (x.empty() || y.empty()) return false;
+    return std::none_of(x.begin(), x.end(), [&](std::string_view v) { return std::find(y.begin(), y.end(), v) != y.end(); });
+}
+
 bool Resolver::by_identifiers(const Profile& record, Candidates& index, Decision& d) {
     persons_.clear();
     for (const Identifier& id : record.ids) index.by_identifier(id, persons_);  // most authoritative first
     if (persons_.empty()) return false;
     const Scored primary = score_person(record, persons_.front(), index);
     d.score = primary.score;
-    auto other = std::find_if(persons_.begin(), persons_.end(), [&](uint64_t p) { return p != primary.person; });
+    const uint64_t root = index.root(primary.person);
+    auto other = std::find_if(persons_.begin(), persons_.end(), [&](uint64_t p) { return index.root(p) != root; });
     if (primary.other_citizen_id) {
         d.band = Band::review, d.candidate = primary.person, d.reason = "two citizen IDs";
     } else if (primary.score < review_score_ || primary.other_given_name) {
         d.band = Band::review, d.candidate = primary.person, d.reason = "identifier held by a different person";
     } else if (other != persons_.end()) {
-        // The most authoritative identifier decides; the pair goes to a steward.
-        d.band = Band::review, d.person = primary.person, d.candidate = *other;
-        d.reason = "identifiers of two persons";
+        // Another person holds one of the record's identifiers. When the record
+        // is surely that person too, and the two hold no different citizen IDs,
+        // it shows they are one: merged. Otherwise the most authoritative
+        // identifier decides and the pair goes to a steward.
+        const Scored second = score_person(record, *other, index);
+        if (second.score >= link_score_ && !second.other_citizen_id && !second.other_given_name &&
+            !citizen_ids_differ(primary.person, *other, index)) {
+            d.band = Band::link, d.person = primary.person, d.merge = *other, d.reason = "identifier, persons merged";
+        } else {
+            d.band = Band::review, d.person = primary.person, d.candidate = *other;
+            d.reason = "identifiers of two persons";
+        }
     } else {
         d.band = Band::link, d.person = primary.person, d.reason = "identifier";
     }
@@ -74,6 +99,8 @@ void Resolver::by_model(const Profile& record, Candidates& index, Decision& d) {
     persons_.clear();
     size_t oversized = 0;
     for (uint64_t k : keys_) oversized += index.by_block(k, persons_) ? 0 : 1;
+    // Persons merged into one are one candidate.
+    for (uint64_t& p : persons_) p = index.root(p);
     std::sort(persons_.begin(), persons_.end());
     persons_.erase(std::unique(persons_.begin(), persons_.end()), persons_.end());
     if (persons_.empty()) {

@@ -29,12 +29,15 @@ public:
     // there are more than the configured maximum.
     virtual bool by_block(uint64_t key, std::vector<uint64_t>& persons) = 0;
     virtual void profiles(uint64_t person, std::vector<const Profile*>& out) = 0;
+    // The person `person` was merged into (itself when it was not).
+    virtual uint64_t root(uint64_t person) = 0;
 };
 
 struct Decision {
     Band band = Band::nolink;
     uint64_t person = 0;     // the person the record joins; 0: a new person
     uint64_t candidate = 0;  // review: the other person of the pair in question
+    uint64_t merge = 0;      // link: a person the record shows to be the same as `person`, to merge into it
     double score = NAN;      // log2 posterior odds against the best candidate; NaN: none
     std::string_view reason;
 };
@@ -53,6 +56,7 @@ private:
     };
     Scored score_person(const Profile& record, uint64_t person, Candidates& index);
     bool by_identifiers(const Profile& record, Candidates& index, Decision& d);
+    bool citizen_ids_differ(uint64_t a, uint64_t b, Candidates& index);
     void by_model(const Profile& record, Candidates& index, Decision& d);
 
     const Model& model_;

@@ -1,0 +1,38 @@
+// Online resolution inside ingest (docs/persons.md, "The person index"): each
+// record is resolved as it is applied, in the writer's transaction, and filed
+// under its person.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/person/match_config.hpp"
+#include "engine/person/model.hpp"
+#include "engine/person/resolver.hpp"
+#include "storage/store.hpp"
+
+namespace ehb::person {
+
+// The model ingest starts with, before one was estimated from stored records:
+// the weights `ehb link` estimated from 1,000,000 labelled records (`ehb people
+// --seed 1`), without term frequencies.
+Model bootstrap_model();
+
+class PersonIndex {
+public:
+    explicit PersonIndex(MatchConfig cfg = {});
+
+    // Decides who `profile` (prepared from `record`) is, files the record's
+    // identifiers, profile, blocking keys and best-record fields under that
+    // person, merges persons the record shows to be one, and returns the person
+    // to file the record's episode under. `seq` is the record's log entry (the
+    // best record's provenance); `arrival_us` dates the identifiers it carries.
+    uint64_t place(StoreWriter& store, const Profile& profile, const PersonRecord& record, uint64_t seq,
+                   int64_t arrival_us, Decision& decision);
+
+private:
+    MatchConfig cfg_;
+    Model model_;
+    std::vector<uint64_t> keys_;
+};
+
+}  // namespace ehb::person
