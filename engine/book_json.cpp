@@ -13,6 +13,7 @@
 #include "engine/calendar.hpp"
 #include "engine/canonical.hpp"
 #include "engine/followups.hpp"
+#include "engine/person/person_json.hpp"
 #include "engine/tables.hpp"
 
 namespace ehb {
@@ -37,83 +38,14 @@ void key_value(std::string& out, std::string_view key, std::string_view value) {
     append_canonical_string(out, value);
 }
 
-std::string_view id_type_name(person::IdSystem s) {
-    switch (s) {
-        case person::IdSystem::cccd: return "citizen_id";
-        case person::IdSystem::cmnd: return "old_id";
-        case person::IdSystem::passport: return "passport";
-        case person::IdSystem::bhxh: return "social_insurance_code";
-        case person::IdSystem::te1: return "temp_card";
-        case person::IdSystem::mrn: return "patient_number";
-    }
-    return "?";
-}
-
-std::string_view source_name(person::Source s) {
-    switch (s) {
-        case person::Source::facility: return "facility";
-        case person::Source::insurance: return "insurance";
-        case person::Source::national: return "national";
-    }
-    return "?";
-}
-
-// "yyyy-mm-dd" of a day count since 1970-01-01 (UTC).
-void append_json_day(std::string& out, uint32_t day) {
-    const std::chrono::sys_days d{std::chrono::days{day}};
-    const std::chrono::year_month_day ymd{d};
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "\"%04d-%02u-%02u\"", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()));
-    out += buf;
-}
-
 // The person: its number, the persons merged into it, every identifier with
-// when it was first and last seen, and the best record with each field's provenance.
+// the days it was first and last seen, and the best record with each field's provenance.
 void append_person(std::string& out, const Book& book) {
-    const bool known = book.root.type == schema::PersonType::person;
-    out += "{\"id\":";
-    if (known) append_canonical_string(out, book.root.text());
-    else out += "null";
-    out += ",\"merged\":[";
-    bool first = true;
-    for (schema::PersonKey k : book.filed_under) {
-        if (k == book.root || k.type != schema::PersonType::person) continue;
-        if (!first) out += ',';
-        first = false;
-        append_canonical_string(out, k.text());
-    }
-    out += "],\"identifiers\":[";
-    for (std::size_t i = 0; i < book.identifiers.size(); ++i) {
-        const person::IdentifierSeen& id = book.identifiers[i];
-        if (i) out += ',';
-        out += "{\"type\":";
-        append_canonical_string(out, id_type_name(id.id.system));
-        out += ",\"value\":";
-        append_canonical_string(out, id.id.value);
-        out += ",\"first_seen\":";
-        append_json_day(out, id.first_day);
-        out += ",\"last_seen\":";
-        append_json_day(out, id.last_day);
-        out += '}';
-    }
-    out += "],\"best_record\":{";
-    first = true;
-    for (int f = 0; f < person::kBestFields; ++f) {
-        const person::BestField& b = book.person.best[f];
-        if (b.value.empty()) continue;
-        if (!first) out += ',';
-        first = false;
-        append_canonical_string(out, person::best_field_name(static_cast<person::BestFieldId>(f)));
-        out += ":{\"value\":";
-        append_canonical_string(out, b.value);
-        out += ",\"source\":";
-        append_canonical_string(out, source_name(b.source));
-        out += ",\"seq\":";
-        out += std::to_string(b.seq);
-        out += '}';
-    }
-    out += "}}";
+    std::vector<uint64_t> merged;
+    for (schema::PersonKey k : book.filed_under)
+        if (k != book.root && k.type == schema::PersonType::person) merged.push_back(k.value);
+    const uint64_t id = book.root.type == schema::PersonType::person ? book.root.value : 0;
+    person::append_person_json(out, id, book.person, merged, book.identifiers);
 }
 
 void append_version(std::string& out, const BookVersion& v) {

@@ -91,7 +91,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
             continue;
         }
         const schema::RecordTiming timing = head && head->timing.closed_us != 0 ? head->timing : closing;
-        const uint64_t person = persons_.place(store, p.profile, p.person, store.next_seq(), arrival_us, decision_);
+        const uint64_t person = persons_.place(store, p.profile, p.person, store.next_seq(), arrival_us, principal, decision_);
         const schema::PersonKey filed_under = schema::PersonKey::person(person);
         const bool conflict = is_conflict(decision_);
 

@@ -51,7 +51,7 @@ class Env {
 public:
     struct Options {
         std::size_t map_size = std::size_t{1} << 30;
-        unsigned max_dbs = 16;
+        unsigned max_dbs = 32;
         unsigned max_readers = 256;
         // MDB_NOTLS: read transactions are not tied to a thread (thread pools).
         // MDB_NORDAHEAD: the store is read at random; read-ahead only evicts useful pages.

@@ -18,6 +18,14 @@
 //                                                   profiles the person is compared by
 //   person_blocks u64 blocking key (BE)             dup u64 person (INTEGERDUP): the persons filed under
 //                                                   the key (engine/person/blocking.hpp)
+//   person_events u64 sequence (INTEGERKEY)         JSON: a change of who-is-who (merged, unmerged, linked,
+//                                                   unlinked, best record changed), append-only
+//   person_audit u64 id (INTEGERKEY)                JSON: an operation on persons, who, when, why, before
+//                                                   and after, append-only
+//   reviews     u64 id (INTEGERKEY)                 JSON: a possible match for a steward, and its decision
+//   review_queue u32 uncertainty (BE) + u64 id (BE) empty: the open review items, most uncertain first
+//   person_rules u64 person + u64 person (BE, the   u8: 1 = never linked automatically (a steward's decision)
+//               smaller first)
 //   principals  name (UTF-8, 1..64 bytes)           PrincipalRecord (71 bytes): role, facility, salted
 //                                                   SHA-256 of the credential, created/revoked times
 //   batches     BatchKey: u8 name length + principal  the stored answer to a pushed batch: Hash128 of
@@ -67,8 +75,15 @@ inline constexpr Table kBatches{"batches", MDB_CREATE};
 inline constexpr Table kAppointments{"appointments", MDB_CREATE};
 inline constexpr Table kPersons{"persons", MDB_CREATE};
 inline constexpr Table kPersonBlocks{"person_blocks", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP};
-inline constexpr std::array kTables{kMeta,     kLog,         kEpisodes, kPersonLog, kLinks,       kMembers,
-                                    kPrincipals, kBatches, kAppointments, kPersons, kPersonBlocks};
+inline constexpr Table kPersonEvents{"person_events", MDB_CREATE | MDB_INTEGERKEY};
+inline constexpr Table kPersonAudit{"person_audit", MDB_CREATE | MDB_INTEGERKEY};
+inline constexpr Table kReviews{"reviews", MDB_CREATE | MDB_INTEGERKEY};
+inline constexpr Table kReviewQueue{"review_queue", MDB_CREATE};
+inline constexpr Table kPersonRules{"person_rules", MDB_CREATE};
+inline constexpr std::array kTables{kMeta,         kLog,          kEpisodes,     kPersonLog,   kLinks,
+                                    kMembers,      kPrincipals,   kBatches,      kAppointments, kPersons,
+                                    kPersonBlocks, kPersonEvents, kPersonAudit,  kReviews,     kReviewQueue,
+                                    kPersonRules};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;

@@ -88,6 +88,33 @@ bool StoreReader::persons_under(uint64_t block_key, std::size_t limit, std::vect
     return true;
 }
 
+std::string_view StoreReader::numbered(const lmdb::Dbi& table, uint64_t id) const {
+    std::string_view v;
+    return table.get(txn_, {reinterpret_cast<const char*>(&id), sizeof id}, v) ? v : std::string_view();
+}
+
+uint64_t StoreReader::last_numbered(const lmdb::Dbi& table) const {
+    lmdb::Cursor c(txn_, table);
+    std::string_view k, v;
+    if (!c.get(k, v, MDB_LAST)) return 0;
+    return schema::load<uint64_t>(k.data());
+}
+
+namespace {
+std::array<char, 16> rule_key(uint64_t a, uint64_t b) {
+    if (a > b) std::swap(a, b);
+    std::array<char, 16> k{};
+    schema::store(schema::store(k.data(), __builtin_bswap64(a)), __builtin_bswap64(b));
+    return k;
+}
+}  // namespace
+
+bool StoreReader::never_link(uint64_t a, uint64_t b) const {
+    const auto k = rule_key(a, b);
+    std::string_view v;
+    return t_.person_rules.get(txn_, {k.data(), k.size()}, v);
+}
+
 uint64_t StoreReader::last_seq() const {
     lmdb::Cursor c(txn_, t_.log);
     std::string_view k, v;
@@ -173,6 +200,50 @@ void StoreWriter::file_person(uint64_t block_key, uint64_t person) {
     if (rc != MDB_KEYEXIST) lmdb::check("mdb_put", t_.person_blocks.name(), rc);
 }
 
+void StoreWriter::unlink(PersonKey alias) {
+    auto a = alias.bytes();
+    MDB_val kv = lmdb::to_val(schema::as_view(a));
+    const int rc = mdb_del(txn_.get(), t_.links.get(), &kv, nullptr);
+    if (rc != MDB_NOTFOUND) lmdb::check("mdb_del", t_.links.name(), rc);
+}
+
+void StoreWriter::remove_member(PersonKey owner, PersonKey member) {
+    auto o = owner.bytes();
+    auto m = member.bytes();
+    MDB_val kv = lmdb::to_val(schema::as_view(o));
+    MDB_val dv = lmdb::to_val(schema::as_view(m));
+    const int rc = mdb_del(txn_.get(), t_.members.get(), &kv, &dv);
+    if (rc != MDB_NOTFOUND) lmdb::check("mdb_del", t_.members.name(), rc);
+}
+
+uint64_t StoreWriter::append_numbered(const lmdb::Dbi& table, std::string_view row) {
+    const uint64_t id = last_numbered(table) + 1;
+    table.put(txn_, {reinterpret_cast<const char*>(&id), sizeof id}, row, MDB_APPEND);
+    return id;
+}
+
+void StoreWriter::put_numbered(const lmdb::Dbi& table, uint64_t id, std::string_view row) {
+    table.put(txn_, {reinterpret_cast<const char*>(&id), sizeof id}, row);
+}
+
+void StoreWriter::queue_review(uint32_t uncertainty, uint64_t id, bool open) {
+    std::array<char, 12> k{};
+    schema::store(schema::store(k.data(), __builtin_bswap32(uncertainty)), __builtin_bswap64(id));
+    if (open) {
+        t_.review_queue.put(txn_, {k.data(), k.size()}, {});
+        return;
+    }
+    MDB_val kv{k.size(), k.data()};
+    const int rc = mdb_del(txn_.get(), t_.review_queue.get(), &kv, nullptr);
+    if (rc != MDB_NOTFOUND) lmdb::check("mdb_del", t_.review_queue.name(), rc);
+}
+
+void StoreWriter::set_never_link(uint64_t a, uint64_t b) {
+    const auto k = rule_key(a, b);
+    const char rule = 1;
+    t_.person_rules.put(txn_, {k.data(), k.size()}, {&rule, 1});
+}
+
 // ---- Store ----
 
 Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir), options_(options) {
@@ -227,6 +298,11 @@ void Store::init_schema() {
     tables_.appointments = lmdb::Dbi::open(txn, schema::kAppointments.name, schema::kAppointments.flags);
     tables_.persons = lmdb::Dbi::open(txn, schema::kPersons.name, schema::kPersons.flags);
     tables_.person_blocks = lmdb::Dbi::open(txn, schema::kPersonBlocks.name, schema::kPersonBlocks.flags);
+    tables_.person_events = lmdb::Dbi::open(txn, schema::kPersonEvents.name, schema::kPersonEvents.flags);
+    tables_.person_audit = lmdb::Dbi::open(txn, schema::kPersonAudit.name, schema::kPersonAudit.flags);
+    tables_.reviews = lmdb::Dbi::open(txn, schema::kReviews.name, schema::kReviews.flags);
+    tables_.review_queue = lmdb::Dbi::open(txn, schema::kReviewQueue.name, schema::kReviewQueue.flags);
+    tables_.person_rules = lmdb::Dbi::open(txn, schema::kPersonRules.name, schema::kPersonRules.flags);
     txn.commit();
     load_dictionaries();
 }

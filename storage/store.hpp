@@ -28,6 +28,7 @@ struct StoreOptions {
 
 struct Tables {
     lmdb::Dbi meta, log, episodes, person_log, links, members, principals, batches, appointments, persons, person_blocks;
+    lmdb::Dbi person_events, person_audit, reviews, review_queue, person_rules;
 };
 
 // Typed reads inside one transaction (read-only or the writer's own).
@@ -45,6 +46,28 @@ public:
     // Appends the persons filed under a blocking key; false (nothing appended)
     // when there are more than `limit`.
     bool persons_under(uint64_t block_key, std::size_t limit, std::vector<uint64_t>& out) const;
+    // A row of an append-only numbered table (person_events, person_audit, reviews); empty when none.
+    std::string_view numbered(const lmdb::Dbi& table, uint64_t id) const;
+    uint64_t last_numbered(const lmdb::Dbi& table) const;  // 0 when empty
+    // Calls f(id, row) from `from` on, in order, until f returns false.
+    template <class F>
+    void scan_numbered(const lmdb::Dbi& table, uint64_t from, F&& f) const {
+        lmdb::Cursor c(txn_, table);
+        std::string_view k(reinterpret_cast<const char*>(&from), sizeof from), v;
+        for (bool ok = c.get(k, v, MDB_SET_RANGE); ok; ok = c.get(k, v, MDB_NEXT)) {
+            if (!f(schema::load<uint64_t>(k.data()), v)) break;
+        }
+    }
+    // Calls f(review id) for the open review items, most uncertain first, until f returns false.
+    template <class F>
+    void review_queue(F&& f) const {
+        lmdb::Cursor c(txn_, t_.review_queue);
+        std::string_view k, v;
+        for (bool ok = c.get(k, v, MDB_FIRST); ok; ok = c.get(k, v, MDB_NEXT)) {
+            if (!f(__builtin_bswap64(schema::load<uint64_t>(k.data() + 4)))) break;
+        }
+    }
+    bool never_link(uint64_t a, uint64_t b) const;  // a steward said these two are not one person
     // Appends, ascending, the current version of each episode filed under `key`.
     void filed(schema::PersonKey key, std::vector<uint64_t>& out) const;
     uint64_t last_seq() const;  // 0 for an empty log
@@ -89,6 +112,13 @@ public:
     void add_member(schema::PersonKey owner, schema::PersonKey member);
     void put_person(uint64_t id, std::string_view entry);
     void file_person(uint64_t block_key, uint64_t person);  // under a blocking key; once
+    void unlink(schema::PersonKey alias);
+    void remove_member(schema::PersonKey owner, schema::PersonKey member);
+    // Appends a row under the next number of an append-only table and returns the number.
+    uint64_t append_numbered(const lmdb::Dbi& table, std::string_view row);
+    void put_numbered(const lmdb::Dbi& table, uint64_t id, std::string_view row);  // reviews only: decisions
+    void queue_review(uint32_t uncertainty, uint64_t id, bool open);  // adds, or removes when !open
+    void set_never_link(uint64_t a, uint64_t b);
     // Moves an episode's appointment from day `before` to day `after` (0: none).
     void reschedule(std::string_view episode_key, uint32_t before, uint32_t after);
 

@@ -410,3 +410,48 @@ TEST(Cli, LinkUsageErrorsExit2WithAMessage) {
 
 }  // namespace
 }  // namespace ehb
+
+namespace ehb {
+namespace {
+
+// The stewards' commands on a store filled by `ehb import`: two persons, merged, unmerged, audited.
+TEST(Cli, StewardsMergeUnmergeAndAuditPersonsOffline) {
+    test::TempDir dir;
+    test::Doc a;
+    test::Doc b;
+    b.ma_lk = "B1";
+    b.citizen = "079190000111";
+    b.card = "HT4790987654321";
+    b.name = "Trần Thị Bình";
+    b.sex = "2";
+    std::ofstream(dir / "two.jsonl") << a.json() << "\n" << b.json() << "\n";
+    const std::string data = " --data " + (dir / "data").string() + " ";
+    ASSERT_EQ(ehb("import" + data + (dir / "two.jsonl").string()).exit_code, 0);
+
+    Output person = ehb("person" + data + "001090012345");
+    ASSERT_EQ(person.exit_code, 0);
+    EXPECT_NE(person.out.find("{\"id\":\"1\",\"merged\":[]"), std::string::npos) << person.out;
+    EXPECT_NE(person.out.find("\"records\":1"), std::string::npos) << person.out;
+
+    Output merged = ehb("merge" + data + "001090012345 P2 --why 'one person (test)'");
+    ASSERT_EQ(merged.exit_code, 0);
+    EXPECT_EQ(merged.out, "{\"merge\":1}\n");
+    EXPECT_NE(ehb("person" + data + "079190000111").out.find("{\"id\":\"1\",\"merged\":[\"2\"]"), std::string::npos);
+    EXPECT_EQ(ehb("merge" + data + "P1 P2").exit_code, 1) << "person 2 is merged already";
+
+    ASSERT_EQ(ehb("unmerge" + data + "1 --why 'two people after all (test)'").exit_code, 0);
+    EXPECT_NE(ehb("person" + data + "079190000111").out.find("{\"id\":\"2\",\"merged\":[]"), std::string::npos);
+    Output audit = ehb("audit" + data + "P2");
+    ASSERT_EQ(audit.exit_code, 0);
+    EXPECT_NE(audit.out.find("\"op\":\"merge\""), std::string::npos) << audit.out;
+    EXPECT_NE(audit.out.find("\"why\":\"two people after all (test)\""), std::string::npos) << audit.out;
+    EXPECT_EQ(ehb("review" + data + "list").out, "{\"reviews\":[]}\n");
+
+    EXPECT_EQ(ehb("person" + data + "P99").exit_code, 1);
+    EXPECT_EQ(ehb("unmerge" + data + "x").exit_code, 2);
+    EXPECT_EQ(ehb("review" + data + "decide 1 maybe").exit_code, 2);
+    EXPECT_EQ(ehb("person --data " + (dir / "nothing").string() + " P1").exit_code, 1);
+}
+
+}  // namespace
+}  // namespace ehb

@@ -114,7 +114,7 @@ std::vector<PersonRecord> population(std::vector<std::string>& truth) {
     auto next = [&] { return s = s * 6364136223846793005ULL + 1442695040888963407ULL, s >> 33; };
     for (int p = 0; p < 3000; ++p) {
         const std::string name = cat({kFamily[next() % 10], " ", kMiddle[next() % 6], " ", kGiven[next() % 20]});
-        char birth[9];
+        char birth[32];
         std::snprintf(birth, sizeof birth, "%04u%02u%02u", unsigned(1940 + next() % 70), unsigned(1 + next() % 12),
                       unsigned(1 + next() % 28));
         const std::string ward = std::to_string(10000 + next() % 500);

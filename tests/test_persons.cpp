@@ -10,6 +10,7 @@
 #include "engine/book.hpp"
 #include "engine/ingest.hpp"
 #include "engine/person/person_entry.hpp"
+#include "engine/person/steward.hpp"
 #include "tests/docs.hpp"
 #include "tests/tmpdir.hpp"
 
@@ -136,6 +137,93 @@ TEST_F(PersonsTest, ThePersonKeepsItsIdentifiersAndBestRecordAcrossReopen) {
                                       [](const person::IdentifierSeen& i) { return i.id.value == "001090012345"; });
     ASSERT_NE(citizen, b.identifiers.end());
     EXPECT_GT(citizen->first_day, 20000u);  // a day of this century
+}
+
+TEST_F(PersonsTest, AMergeIsAuditedAndAnUnmergeRestoresBothPersonsWithTheRecordsThatArrivedBetween) {
+    ASSERT_EQ(push1(at_home(Doc{})).status, Status::accepted);  // person 1: citizen ID and card
+    Doc other;                                                  // person 2: another citizen, elsewhere
+    other.ma_lk = "B1";
+    other.citizen = "079190000111";
+    other.card = "HT4790987654321";
+    other.name = "Trần Thị Bình";
+    other.sex = "2";
+    ASSERT_EQ(push1(other).status, Status::accepted);
+    person::Steward steward(&store.dictionaries());
+    const person::Actor who{"steward1", "same person, two chips (test)", now_us()};
+    uint64_t merge_id = 0;
+    store.write([&](StoreWriter& w) { merge_id = steward.merge(w, 1, 2, who); });
+    EXPECT_EQ(ma_lks(book("079190000111")), (std::vector<std::string>{"B1", "LK0001"}));
+
+    Doc between = other;  // arrives while merged, by person 2's identifiers
+    between.ma_lk = "B2";
+    ASSERT_EQ(push1(between).status, Status::accepted);
+    EXPECT_EQ(ma_lks(book("001090012345")), (std::vector<std::string>{"B1", "B2", "LK0001"}));
+
+    store.write([&](StoreWriter& w) { steward.unmerge(w, merge_id, who); });
+    EXPECT_EQ(ma_lks(book("001090012345")), std::vector<std::string>{"LK0001"});
+    EXPECT_EQ(ma_lks(book("079190000111")), (std::vector<std::string>{"B1", "B2"}));
+    EXPECT_THROW(store.write([&](StoreWriter& w) { steward.unmerge(w, merge_id, who); }), person::StewardError);
+
+    const std::string audit = store.read([&](const StoreReader& r) { return steward.audit_json(r, 2); });
+    EXPECT_NE(audit.find("\"op\":\"merge\",\"principal\":\"steward1\",\"why\":\"same person, two chips (test)\""),
+              std::string::npos) << audit;
+    EXPECT_NE(audit.find("\"op\":\"unmerge\""), std::string::npos) << audit;
+    EXPECT_NE(audit.find("\"before\":{\"into\":{\"id\":\"1\""), std::string::npos) << audit;
+    store.read([&](const StoreReader& r) {
+        EXPECT_TRUE(r.never_link(1, 2)) << "an unmerge is sticky";
+        std::vector<std::string> events;
+        r.scan_numbered(r.tables().person_events, 1, [&](uint64_t, std::string_view row) {
+            events.emplace_back(row);
+            return true;
+        });
+        EXPECT_EQ(events.size(), 2u);
+        if (events.size() != 2u) return 0;
+        EXPECT_NE(events[0].find("\"event\":\"merged\""), std::string::npos) << events[0];
+        EXPECT_NE(events[1].find("\"event\":\"unmerged\""), std::string::npos) << events[1];
+        return 0;
+    });
+}
+
+TEST_F(PersonsTest, AnUnlinkedRecordIsItsOwnPersonAndStaysApart) {
+    ASSERT_EQ(push1(at_home(Doc{})).status, Status::accepted);
+    Doc second = at_home(Doc{});
+    second.ma_lk = "LK0002";
+    ASSERT_EQ(push1(second).status, Status::accepted);
+    person::Steward steward(&store.dictionaries());
+    const person::Actor who{"steward1", "a different patient (test)", now_us()};
+    uint64_t fresh = 0;
+    store.write([&](StoreWriter& w) { fresh = steward.unlink(w, "01001LK0002", who); });
+    EXPECT_EQ(fresh, 2u);
+    EXPECT_EQ(ma_lks(book("001090012345")), std::vector<std::string>{"LK0001"});
+    store.read([&](const StoreReader& r) {
+        EXPECT_TRUE(r.never_link(1, fresh));
+        EXPECT_EQ(person::person_of(r, "P2"), fresh);
+        return 0;
+    });
+    store.write([&](StoreWriter& w) { steward.link(w, "01001LK0002", 1, who); });
+    EXPECT_EQ(ma_lks(book("001090012345")), (std::vector<std::string>{"LK0001", "LK0002"}));
+    EXPECT_THROW(store.write([&](StoreWriter& w) { steward.unlink(w, "01001NOSUCH", who); }), person::StewardError);
+}
+
+TEST_F(PersonsTest, ReviewItemsComeMostUncertainFirstWithTheirEvidenceAndADecisionMerges) {
+    ASSERT_EQ(push1(at_home(Doc{})).status, Status::accepted);
+    Doc twin = at_home(Doc{});  // another given name and patient number at the same facility: a review item
+    twin.ma_lk = "TWIN";
+    twin.citizen = "";
+    twin.card = "";
+    twin.name = "Nguyễn Văn Bình";
+    ASSERT_EQ(push1(twin).status, Status::accepted);
+    person::Steward steward(&store.dictionaries());
+    const std::string list = store.read([&](const StoreReader& r) { return steward.reviews_json(r, 10); });
+    EXPECT_NE(list.find("\"reason\":\"uncertain\""), std::string::npos) << list;
+    EXPECT_NE(list.find("\"ids\":{\"level\":2"), std::string::npos) << list;
+    EXPECT_NE(list.find("\"evidence\":{\"family\":{\"level\":0"), std::string::npos) << list;
+    EXPECT_NE(list.find("\"given\":{\"level\":3"), std::string::npos) << list;
+    const person::Actor who{"steward1", "checked the papers (test)", now_us()};
+    store.write([&](StoreWriter& w) { steward.decide(w, 1, true, who); });
+    EXPECT_EQ(ma_lks(book("001090012345")), (std::vector<std::string>{"LK0001", "TWIN"}));
+    EXPECT_EQ(store.read([&](const StoreReader& r) { return steward.reviews_json(r, 10); }), "{\"reviews\":[]}");
+    EXPECT_THROW(store.write([&](StoreWriter& w) { steward.decide(w, 1, false, who); }), person::StewardError);
 }
 
 TEST(PersonEntry, SurvivorshipPrefersTrustedSourcesThenTheNewestAndRoundTrips) {

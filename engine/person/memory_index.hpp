@@ -25,6 +25,7 @@ public:
     bool by_block(uint64_t key, std::vector<uint64_t>& persons) override;
     void profiles(uint64_t person, std::vector<const Profile*>& out) override;
     uint64_t root(uint64_t person) override;
+    bool never_link(uint64_t, uint64_t) override { return false; }  // no stewards in bulk
 
 private:
     static std::string id_key(const Identifier& id);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/person/blocking.hpp"
+#include "engine/person/steward.hpp"
 #include "engine/person/store_index.hpp"
 
 namespace ehb::person {
@@ -32,7 +33,7 @@ Model bootstrap_model() {
 PersonIndex::PersonIndex(MatchConfig cfg) : cfg_(std::move(cfg)), model_(bootstrap_model()) {}
 
 uint64_t PersonIndex::place(StoreWriter& store, const Profile& profile, const PersonRecord& record, uint64_t seq,
-                            int64_t arrival_us, Decision& d) {
+                            int64_t arrival_us, std::string_view principal, Decision& d) {
     StoreIndex index(store, cfg_);
     const uint64_t known = store.last_person();
     // Online, the prior is the chance that a new record is one given known
@@ -69,25 +70,16 @@ uint64_t PersonIndex::place(StoreWriter& store, const Profile& profile, const Pe
         if (key && !store.owner_of(key)) store.link(key, self);
     }
     changed = see_identifiers(*entry, profile, static_cast<uint32_t>(arrival_us / 86'400'000'000)) || changed;
-    changed = survive(*entry, record, seq) || changed;
-    if (changed) store.put_person(person, encode_entry(*entry));
+    const bool best_changed = survive(*entry, record, seq);
+    if (changed || best_changed) store.put_person(person, encode_entry(*entry));
+    if (best_changed && entry != &fresh) identity_event(store, "best_record_changed", person, 0, 0, arrival_us);
 
     if (d.merge != 0) {
         const uint64_t from = index.root(d.merge), into = index.root(person);
-        if (from != into) {
-            store.link(PersonKey::person(from), PersonKey::person(into));
-            store.add_member(PersonKey::person(into), PersonKey::person(from));
-            if (PersonEntry* merged = index.entry(from)) {
-                merged->merged_into = into;
-                store.put_person(from, encode_entry(*merged));
-            }
-            if (PersonEntry* target = index.entry(into)) {
-                ++target->members;
-                store.put_person(into, encode_entry(*target));
-            }
-        }
+        if (from != into) merge_persons(store, into, from, {std::string(principal), std::string(d.reason), arrival_us});
     }
     d.person = person;
+    if (d.band == Band::review) open_review(store, d, person, seq, arrival_us);
     return person;
 }
 

@@ -26,8 +26,11 @@ public:
     // person, merges persons the record shows to be one, and returns the person
     // to file the record's episode under. `seq` is the record's log entry (the
     // best record's provenance); `arrival_us` dates the identifiers it carries.
+    // A review decision opens a review item; a merge and a change of an
+    // existing person's best record are identity events, the merge also an
+    // audit entry in `principal`'s name.
     uint64_t place(StoreWriter& store, const Profile& profile, const PersonRecord& record, uint64_t seq,
-                   int64_t arrival_us, Decision& decision);
+                   int64_t arrival_us, std::string_view principal, Decision& decision);
 
 private:
     MatchConfig cfg_;

@@ -81,7 +81,7 @@ bool Resolver::by_identifiers(const Profile& record, Candidates& index, Decision
         // identifier decides and the pair goes to a steward.
         const Scored second = score_person(record, *other, index);
         if (second.score >= link_score_ && !second.other_citizen_id && !second.other_given_name &&
-            !citizen_ids_differ(primary.person, *other, index)) {
+            !citizen_ids_differ(primary.person, *other, index) && !index.never_link(root, index.root(*other))) {
             d.band = Band::link, d.person = primary.person, d.merge = *other, d.reason = "identifier, persons merged";
         } else {
             d.band = Band::review, d.person = primary.person, d.candidate = *other;

@@ -31,6 +31,8 @@ public:
     virtual void profiles(uint64_t person, std::vector<const Profile*>& out) = 0;
     // The person `person` was merged into (itself when it was not).
     virtual uint64_t root(uint64_t person) = 0;
+    // A steward said these two are not one person: never merged automatically.
+    virtual bool never_link(uint64_t a, uint64_t b) = 0;
 };
 
 struct Decision {

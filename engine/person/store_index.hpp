@@ -26,6 +26,7 @@ public:
     bool by_block(uint64_t key, std::vector<uint64_t>& persons) override;
     void profiles(uint64_t person, std::vector<const Profile*>& out) override;
     uint64_t root(uint64_t person) override;
+    bool never_link(uint64_t a, uint64_t b) override { return store_.never_link(a, b); }
 
     // The person's entry as this transaction has it (decoded once); null when there is none.
     PersonEntry* entry(uint64_t person);

@@ -119,7 +119,7 @@ int cmd_link(int argc, char** argv) {
         return 1;
     }
     std::string buf = "record_id,person_id,band,score\n";
-    char num[64];
+    char num[384];  // %f of any double fits
     for (size_t i = 0; i < records.size(); ++i) {
         const person::Decision& d = result.decisions[i];
         csv_field(buf, records[i].id);

@@ -11,5 +11,6 @@ int cmd_bench(int argc, char** argv);
 int cmd_appointments(int argc, char** argv);
 int cmd_people(int argc, char** argv);
 int cmd_link(int argc, char** argv);
+int cmd_persons(int argc, char** argv);  // person, review, merge, unmerge, audit, unlink, relink
 
 }  // namespace ehb::cli
