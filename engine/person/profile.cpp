@@ -154,7 +154,9 @@ bool usable(Identifier& id) {
     switch (id.system) {
         case IdSystem::cccd: if (!all_digits(v) || v.size() != 12) return false; break;
         case IdSystem::cmnd: if (!all_digits(v) || v.size() != 9) return false; break;
-        case IdSystem::bhxh: if (!all_digits(v) || v.size() != 10) return false; break;
+        // Vietnam's codes have 10 digits; other registers' social-security
+        // numbers mapped to id:bhxh in `ehb link` keep theirs.
+        case IdSystem::bhxh: if (!all_digits(v) || v.size() < 6 || v.size() > 15) return false; break;
         case IdSystem::passport:
             std::transform(v.begin(), v.end(), v.begin(), [](char c) { return c >= 'a' && c <= 'z' ? c - 32 : c; });
             if (v.size() < 6 || v.size() > 12) return false;

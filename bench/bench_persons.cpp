@@ -1,0 +1,170 @@
+// The person index online (docs/persons.md, "The person index"): a store
+// holding the persons of EHB_BENCH_PERSONS_RECORDS labelled records (default
+// 1,000,000; `ehb people --seed 1`, filed as ingest files them, 10,000 to a
+// commit), then the resolution of the 10,000 records after them, one at a
+// time, with its p50 and p99. EHB_BENCH_PERSONS_DIR (default
+// /tmp/ehb-bench-persons) keeps the records and the store between runs: a
+// 10,000,000-person store is built once.
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "bench/common.hpp"
+#include "bench/people_records.hpp"
+#include "engine/person/person_index.hpp"
+#include "engine/person/store_index.hpp"
+#include "storage/store.hpp"
+
+namespace {
+
+namespace person = ehb::person;
+using Clock = std::chrono::steady_clock;
+
+constexpr uint64_t kHeldOut = 10'000;
+constexpr uint64_t kPerCommit = 10'000;
+
+struct Fixture {
+    std::vector<person::PersonRecord> held_out;  // resolved against the store
+    std::vector<person::Profile> profiles;        // theirs, prepared
+    std::unique_ptr<ehb::Store> store;
+    std::string error;
+    uint64_t persons = 0;
+    double build_seconds = 0;
+};
+
+// The generator's CSV beside the store (written once), mapped: a
+// 10,000,000-person population is 30 million records and 5 GB of text.
+class Mapped {
+public:
+    explicit Mapped(const std::filesystem::path& path) {
+        const int fd = ::open(path.c_str(), O_RDONLY);
+        if (fd < 0) return;
+        struct stat st {};
+        if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+            void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+            if (p != MAP_FAILED) data_ = static_cast<const char*>(p), size_ = static_cast<size_t>(st.st_size);
+        }
+        ::close(fd);
+    }
+    ~Mapped() {
+        if (data_) ::munmap(const_cast<char*>(data_), size_);
+    }
+    std::string_view text() const { return {data_, size_}; }
+
+private:
+    const char* data_ = nullptr;
+    size_t size_ = 0;
+};
+
+Fixture& fixture() {
+    static Fixture f = [] {
+        Fixture x;
+        const uint64_t n = ehb::bench::env_u64("EHB_BENCH_PERSONS_RECORDS", 1'000'000);
+        const char* dir = std::getenv("EHB_BENCH_PERSONS_DIR");
+        const std::filesystem::path path = dir && *dir ? dir : "/tmp/ehb-bench-persons";
+        std::filesystem::create_directories(path);
+        const std::filesystem::path csv = path / "people.csv";
+        if (!std::filesystem::exists(csv)) {
+            std::FILE* out = std::fopen(csv.c_str(), "w");
+            if (out == nullptr) {
+                x.error = "cannot write the records";
+                return x;
+            }
+            ehb::people::generate({n + kHeldOut, 1}, out);
+            std::fclose(out);
+        }
+        const bool fresh = !std::filesystem::exists(path / "data.mdb");
+        x.store = std::make_unique<ehb::Store>(path);
+        const Mapped mapped(csv);
+        const std::string_view text = mapped.text();
+        size_t pos = 0;
+        std::vector<std::string> fields;
+        if (!ehb::bench::next_row(text, pos, fields)) {  // the header
+            x.error = "no records";
+            return x;
+        }
+        person::PersonIndex index;
+        person::Decision d;
+        person::PersonRecord record;
+        person::Profile profile;
+        const auto t0 = Clock::now();
+        for (uint64_t i = 0; i < n;) {
+            const uint64_t end = std::min(n, i + kPerCommit);
+            if (!fresh) {  // built already: skip to the held-out records
+                for (; i < end && ehb::bench::next_row(text, pos, fields); ++i) {}
+                continue;
+            }
+            x.store->write([&](ehb::StoreWriter& w) {
+                size_t p = pos;
+                for (uint64_t k = i; k < end && ehb::bench::next_row(text, p, fields); ++k) {
+                    ehb::bench::to_record(fields, record);
+                    person::prepare(record, profile);
+                    index.place(w, profile, record, k + 1, 1'700'000'000'000'000, "bench", d);
+                }
+                pos = p;
+            });
+            i = end;
+        }
+        if (fresh) x.build_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        while (x.held_out.size() < kHeldOut && ehb::bench::next_row(text, pos, fields)) {
+            ehb::bench::to_record(fields, x.held_out.emplace_back());
+            person::prepare(x.held_out.back(), x.profiles.emplace_back());
+        }
+        if (x.held_out.size() != kHeldOut) x.error = "fewer records than asked for";
+        x.persons = x.store->read([](const ehb::StoreReader& r) { return r.last_person(); });
+        return x;
+    }();
+    return f;
+}
+
+// Resolution alone, in a read transaction per record: what ingest's writer
+// does for a record before it writes anything.
+void BM_ResolveOnline(benchmark::State& state) {
+    Fixture& f = fixture();
+    if (!f.error.empty() || f.persons == 0) {
+        state.SkipWithError(f.error.empty() ? "an empty store" : f.error.c_str());
+        return;
+    }
+    person::MatchConfig cfg;
+    person::Model model = person::bootstrap_model();
+    model.prior = 0.5 / static_cast<double>(std::max<uint64_t>(f.persons, 1000));
+    std::vector<double> us;
+    uint64_t joined = 0;
+    for (auto _ : state) {
+        us.clear();
+        joined = 0;
+        ehb::lmdb::Txn txn;
+        for (uint64_t i = 0; i < kHeldOut; ++i) {
+            const auto t0 = Clock::now();
+            f.store->read(txn, [&](const ehb::StoreReader& r) {
+                person::StoreIndex index(r, cfg);
+                person::Resolver resolver(model, cfg);
+                const person::Decision d = resolver.resolve(f.profiles[i], index);
+                joined += d.band == person::Band::link ? 1 : 0;
+                return 0;
+            });
+            us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+        }
+    }
+    std::sort(us.begin(), us.end());
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kHeldOut));
+    state.counters["persons"] = static_cast<double>(f.persons);
+    state.counters["p50_us"] = us[us.size() / 2];
+    state.counters["p99_us"] = us[us.size() * 99 / 100];
+    state.counters["linked_share"] = static_cast<double>(joined) / static_cast<double>(kHeldOut);
+    if (f.build_seconds > 0) state.counters["build_s"] = f.build_seconds;
+}
+BENCHMARK(BM_ResolveOnline)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();
