@@ -56,6 +56,7 @@ void Preparer::prepare(std::string_view document, Prepared& out) {
 void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::string_view principal,
                     int64_t arrival_us, std::span<RecordResult> results) {
     std::string key;
+    persons_.refresh_model(store);
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const Prepared& p = batch[i];
         RecordResult& r = results[i];

@@ -91,6 +91,11 @@ inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 inline constexpr std::string_view kMetaDictionaryPrefix = "zstd_dict/";
 inline constexpr std::string_view kMetaDictionaryLatest = "zstd_dict_latest";
 std::string dictionary_meta_key(uint32_t id);
+// The person index's matching models: "person_model/" + version → the model
+// (engine/person/model.hpp, encode_model); "person_model_latest" → the
+// version ingest resolves with.
+inline constexpr std::string_view kMetaPersonModelPrefix = "person_model/";
+inline constexpr std::string_view kMetaPersonModelLatest = "person_model_latest";
 
 template <class T>
 inline T load(const char* p) {

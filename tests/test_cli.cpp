@@ -447,6 +447,12 @@ TEST(Cli, StewardsMergeUnmergeAndAuditPersonsOffline) {
     EXPECT_NE(audit.out.find("\"why\":\"two people after all (test)\""), std::string::npos) << audit.out;
     EXPECT_EQ(ehb("review" + data + "list").out, "{\"reviews\":[]}\n");
 
+    Output trained = ehb("person-model" + data + "train --version 2026-11a --sample 1000");
+    ASSERT_EQ(trained.exit_code, 0);
+    EXPECT_NE(trained.out.find("\"config_version\": \"2026-11a\""), std::string::npos) << trained.out;
+    EXPECT_NE(ehb("person-model" + data + "show").out.find("\"config_version\": \"2026-11a\""), std::string::npos);
+    EXPECT_EQ(ehb("person-model" + data + "train --version 2026-11a").exit_code, 1) << "a version is never replaced";
+
     EXPECT_EQ(ehb("person" + data + "P99").exit_code, 1);
     EXPECT_EQ(ehb("unmerge" + data + "x").exit_code, 2);
     EXPECT_EQ(ehb("review" + data + "decide 1 maybe").exit_code, 2);

@@ -159,6 +159,28 @@ TEST(Model, EstimatedFromTheDataSeparatesMatchesFromNonMatches) {
     EXPECT_LT(m.weight(compare(a, a), a, a), m.weight(compare(b, b), b, b));
 }
 
+TEST(Model, RoundTripsThroughItsBytes) {
+    std::vector<std::string> truth;
+    const std::vector<PersonRecord> records = population(truth);
+    std::vector<Profile> profiles(records.size());
+    for (size_t i = 0; i < records.size(); ++i) prepare(records[i], profiles[i]);
+    MatchConfig cfg;
+    cfg.u_pairs = 50'000;
+    cfg.em_pairs = 50'000;
+    TrainingReport report;
+    const Model m = train(profiles, cfg, report);
+    const auto back = decode_model(encode_model(m));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->prior, m.prior);
+    EXPECT_EQ(back->m, m.m);
+    EXPECT_EQ(back->u, m.u);
+    const Profile& a = profiles[0];
+    EXPECT_EQ(back->weight(compare(a, a), a, a), m.weight(compare(a, a), a, a)) << "term frequencies kept";
+    EXPECT_EQ(back->family.share("nguyen"), m.family.share("nguyen"));
+    EXPECT_FALSE(decode_model("x"));
+    EXPECT_FALSE(decode_model(encode_model(m) + "trailing"));
+}
+
 TEST(Resolver, IdentifiersLinkUnlessTheyContradict) {
     std::vector<PersonRecord> r = {rec("Trần Văn Bình", "19700315"), rec("Tran Van Binh", "1970"),
                                    rec("Trần Thị Lan", "20150620", "2"), rec("Trần Văn Bình", "19700315")};

@@ -9,7 +9,9 @@
 
 #include "engine/book.hpp"
 #include "engine/ingest.hpp"
+#include "engine/person/model_store.hpp"
 #include "engine/person/person_entry.hpp"
+#include "engine/person/person_index.hpp"
 #include "engine/person/steward.hpp"
 #include "tests/docs.hpp"
 #include "tests/tmpdir.hpp"
@@ -68,6 +70,24 @@ TEST_F(PersonsTest, ARecordWithoutIdentifiersJoinsTheBookByNameBirthDateAndAddre
     EXPECT_FALSE(r.flagged);
     EXPECT_TRUE(has_warning(r, "W_UNIDENTIFIED"));
     EXPECT_EQ(ma_lks(book("001090012345")), (std::vector<std::string>{"CC-0001", "LK0001"}));
+}
+
+TEST_F(PersonsTest, IngestResolvesWithTheStoresLatestModel) {
+    ASSERT_EQ(push1(at_home(Doc{})).status, Status::accepted);
+    // A model in which no field says anything (m = u): only identifiers can link.
+    person::Model blind = person::bootstrap_model();
+    blind.m = blind.u;
+    store.write([&](StoreWriter& w) { person::save_model(w, "blind", blind); });
+    Doc emergency = at_home(Doc{});
+    emergency.ma_lk = "CC-0001";
+    emergency.citizen = "";
+    emergency.card = "";
+    ASSERT_EQ(push1(emergency).status, Status::accepted);
+    EXPECT_EQ(ma_lks(book("001090012345")), std::vector<std::string>{"LK0001"}) << "the stored model was not used";
+    store.read([](const StoreReader& r) {
+        EXPECT_EQ(person::latest_model_version(r), "blind");
+        return 0;
+    });
 }
 
 TEST_F(PersonsTest, ATwinWithAnotherGivenNameIsNeverJoined) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace ehb::person {
 namespace {
@@ -211,6 +212,43 @@ void TermFrequencies::add(std::string_view value) {
     ++total_;
 }
 
+void TermFrequencies::encode(std::string& out) const {
+    auto put = [&](auto v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
+    put(total_);
+    uint32_t kept = 0;
+    for (const auto& [value, n] : counts_) kept += n > 1 && value.size() <= UINT16_MAX ? 1 : 0;
+    put(kept);
+    // A value seen once shares the floor (1/total) with every unseen one: not kept.
+    for (const auto& [value, n] : counts_) {
+        if (n <= 1 || value.size() > UINT16_MAX) continue;
+        put(static_cast<uint16_t>(value.size()));
+        out += value;
+        put(n);
+    }
+}
+
+bool TermFrequencies::decode(std::string_view& in) {
+    auto get = [&](auto& v) {
+        if (in.size() < sizeof v) return false;
+        std::memcpy(&v, in.data(), sizeof v);
+        in.remove_prefix(sizeof v);
+        return true;
+    };
+    uint32_t kept = 0;
+    if (!get(total_) || !get(kept)) return false;
+    counts_.clear();
+    for (uint32_t i = 0; i < kept; ++i) {
+        uint16_t len = 0;
+        uint32_t n = 0;
+        if (!get(len) || in.size() < len) return false;
+        std::string value(in.substr(0, len));
+        in.remove_prefix(len);
+        if (!get(n)) return false;
+        counts_.emplace(std::move(value), n);
+    }
+    return true;
+}
+
 double TermFrequencies::share(std::string_view value) const {
     if (total_ == 0) return 1;
     auto it = counts_.find(value);
@@ -327,6 +365,41 @@ std::string model_json(const Model& model, const MatchConfig& cfg, const Trainin
     }
     out += "  }\n}\n";
     return out;
+}
+
+namespace {
+constexpr uint8_t kModelLayout = 1;
+}  // namespace
+
+std::string encode_model(const Model& model) {
+    std::string out(1, static_cast<char>(kModelLayout));
+    auto put = [&](double v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
+    for (int f = 0; f < kFields; ++f)
+        for (int l = 0; l < kLevels[f]; ++l) put(model.m[f][l]), put(model.u[f][l]);
+    put(model.prior);
+    model.family.encode(out);
+    model.middle.encode(out);
+    model.given.encode(out);
+    return out;
+}
+
+std::optional<Model> decode_model(std::string_view in) {
+    if (in.empty() || static_cast<uint8_t>(in[0]) != kModelLayout) return std::nullopt;
+    in.remove_prefix(1);
+    Model model;
+    auto get = [&](double& v) {
+        if (in.size() < sizeof v) return false;
+        std::memcpy(&v, in.data(), sizeof v);
+        in.remove_prefix(sizeof v);
+        return true;
+    };
+    for (int f = 0; f < kFields; ++f)
+        for (int l = 0; l < kLevels[f]; ++l)
+            if (!get(model.m[f][l]) || !get(model.u[f][l])) return std::nullopt;
+    if (!get(model.prior) || !model.family.decode(in) || !model.middle.decode(in) || !model.given.decode(in) ||
+        !in.empty())
+        return std::nullopt;
+    return model;
 }
 
 }  // namespace ehb::person

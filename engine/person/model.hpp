@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,6 +25,10 @@ public:
     // Share of records with this value; never below 1/total (a value seen once).
     double share(std::string_view value) const;
     uint64_t total() const { return total_; }
+    // Appends the table (values seen more than once, and the total) to `out`;
+    // reads it back from the front of `in`, consuming it.
+    void encode(std::string& out) const;
+    bool decode(std::string_view& in);
 
 private:
     struct Hash {
@@ -60,5 +65,9 @@ Model train(const std::vector<Profile>& records, const MatchConfig& cfg, Trainin
 
 // The model as JSON: every m, u and weight by field and level, the prior and the config version.
 std::string model_json(const Model& model, const MatchConfig& cfg, const TrainingReport& report);
+
+// The model as bytes for the store (m, u, prior, term frequencies), and back.
+std::string encode_model(const Model& model);
+std::optional<Model> decode_model(std::string_view bytes);
 
 }  // namespace ehb::person

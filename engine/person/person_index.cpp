@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/person/blocking.hpp"
+#include "engine/person/model_store.hpp"
 #include "engine/person/steward.hpp"
 #include "engine/person/store_index.hpp"
 
@@ -31,6 +32,15 @@ Model bootstrap_model() {
 }
 
 PersonIndex::PersonIndex(MatchConfig cfg) : cfg_(std::move(cfg)), model_(bootstrap_model()) {}
+
+void PersonIndex::refresh_model(const StoreReader& store) {
+    std::string latest = latest_model_version(store);
+    if (latest == version_) return;
+    if (auto model = load_model(store, latest)) {
+        model_ = std::move(*model);
+        version_ = std::move(latest);
+    }
+}
 
 uint64_t PersonIndex::place(StoreWriter& store, const Profile& profile, const PersonRecord& record, uint64_t seq,
                             int64_t arrival_us, std::string_view principal, Decision& d) {

@@ -21,6 +21,11 @@ class PersonIndex {
 public:
     explicit PersonIndex(MatchConfig cfg = {});
 
+    // Takes the store's latest model when it changed (ehb person-model train);
+    // the bootstrap model until there is one. Ingest calls it once a batch.
+    void refresh_model(const StoreReader& store);
+    const std::string& model_version() const { return version_; }
+
     // Decides who `profile` (prepared from `record`) is, files the record's
     // identifiers, profile, blocking keys and best-record fields under that
     // person, merges persons the record shows to be one, and returns the person
@@ -35,6 +40,7 @@ public:
 private:
     MatchConfig cfg_;
     Model model_;
+    std::string version_;  // of model_; empty: the bootstrap model
     std::vector<uint64_t> keys_;
 };
 

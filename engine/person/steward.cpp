@@ -8,6 +8,7 @@
 #include "engine/canonical.hpp"
 #include "engine/identity.hpp"
 #include "engine/person/blocking.hpp"
+#include "engine/person/model_store.hpp"
 #include "engine/person/person_index.hpp"
 #include "engine/person/person_json.hpp"
 #include "engine/person/store_index.hpp"
@@ -209,16 +210,7 @@ void Steward::unmerge(StoreWriter& w, uint64_t merge_id, const Actor& who) {
 }
 
 bool Steward::record_profile(const StoreReader& r, uint64_t seq, Profile& out) {
-    const auto e = r.entry(seq);
-    if (!e) return false;
-    decompressor_.decompress(e->codec, e->payload, e->raw_size, canonical_);
-    ParsedRecord rec;
-    Issue error;
-    if (!parser_.parse(canonical_, rec, error)) return false;
-    PersonRecord pr;
-    person_record(rec, pr);
-    prepare(pr, out);
-    return true;
+    return stored_profile(r, decompressor_, parser_, canonical_, seq, out);
 }
 
 uint64_t Steward::move_episode(StoreWriter& w, std::string_view episode_key, uint64_t person, const Actor& who,

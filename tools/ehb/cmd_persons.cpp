@@ -7,6 +7,7 @@
 //   ehb audit   --data DIR ID
 //   ehb unlink  --data DIR FACILITY MA_LK [--why TEXT]  (the episode to a new person of its own)
 //   ehb relink  --data DIR FACILITY MA_LK ID [--why TEXT]
+//   ehb person-model --data DIR train [--version V] [--sample N] | show
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "engine/ingest.hpp"
+#include "engine/person/model_store.hpp"
 #include "engine/person/steward.hpp"
 #include "tools/ehb/commands.hpp"
 
@@ -31,11 +33,15 @@ constexpr const char* kUsage =
     "       ehb audit   --data DIR ID                 every operation on the person\n"
     "       ehb unlink  --data DIR FACILITY MA_LK [--why TEXT]   an episode to a new person\n"
     "       ehb relink  --data DIR FACILITY MA_LK ID [--why TEXT]  an episode to a person\n"
+    "       ehb person-model --data DIR train [--version V] [--sample N]   estimate the matching model\n"
+    "                                 from the stored records; ingest uses it from its next batch\n"
+    "       ehb person-model --data DIR show          the model ingest uses\n"
     "  ID is a citizen ID, card number, social-insurance code, old ID, passport, or P<number>.\n";
 
 struct Args {
-    std::string data, why, command;
+    std::string data, why, command, version = "1";
     std::size_t limit = 100;
+    std::size_t sample = 2'000'000;
     std::vector<std::string> words;
 };
 
@@ -107,6 +113,24 @@ int run(const Args& a) {
     } else if (c == "relink" && w.size() == 3) {
         const uint64_t p = find(store, w[2]);
         store.write([&](StoreWriter& wr) { steward.link(wr, episode_key(w[0], w[1]), p, actor(a)); });
+    } else if (c == "person-model" && w.size() == 1 && w[0] == "train") {
+        const bool taken = store.read([&](const StoreReader& r) { return person::load_model(r, a.version).has_value(); });
+        if (taken) throw person::StewardError("a model of version " + a.version + " exists; give another --version");
+        const person::MatchConfig cfg;
+        person::TrainingReport report;
+        const person::Model model = person::train_from_store(store, cfg, a.sample, report);
+        store.write([&](StoreWriter& wr) { person::save_model(wr, a.version, model); });
+        person::MatchConfig shown = cfg;
+        shown.version = a.version;
+        print(person::model_json(model, shown, report));
+    } else if (c == "person-model" && w.size() == 1 && w[0] == "show") {
+        const std::string version = store.read([](const StoreReader& r) { return person::latest_model_version(r); });
+        if (version.empty()) throw person::StewardError("no model stored: ingest uses the bootstrap model");
+        const auto model = store.read([&](const StoreReader& r) { return person::load_model(r, version); });
+        if (!model) throw person::StewardError("model " + version + " cannot be read");
+        person::MatchConfig shown;
+        shown.version = version;
+        print(person::model_json(*model, shown, person::TrainingReport{}));
     } else {
         return usage(c.c_str(), "unexpected arguments");
     }
@@ -124,11 +148,16 @@ int cmd_persons(int argc, char** argv) {
             std::fputs(kUsage, stdout);
             return 0;
         }
-        if ((arg == "--data" || arg == "--why" || arg == "--limit") && i + 1 < argc) {
+        if ((arg == "--data" || arg == "--why" || arg == "--limit" || arg == "--version" || arg == "--sample") &&
+            i + 1 < argc) {
             const std::string value = argv[++i];
             if (arg == "--data") a.data = value;
             else if (arg == "--why") a.why = value;
-            else if ((a.limit = number(value)) == 0) return usage(argv[0], "--limit must be a positive number");
+            else if (arg == "--version") a.version = value;
+            else if (arg == "--sample" && (a.sample = number(value)) == 0)
+                return usage(argv[0], "--sample must be a positive number");
+            else if (arg == "--limit" && (a.limit = number(value)) == 0)
+                return usage(argv[0], "--limit must be a positive number");
         } else if (arg.starts_with("--")) {
             return usage(argv[0], "unexpected argument " + std::string(arg));
         } else {

@@ -32,6 +32,8 @@ constexpr const char* kUsage =
     "  person --data DIR ID | review --data DIR list|decide ID link|nolink | merge --data DIR A B\n"
     "  unmerge --data DIR MERGE_ID | audit --data DIR ID | unlink/relink --data DIR FACILITY MA_LK [ID]\n"
     "                                          the stewards' operations on persons (docs/persons.md)\n"
+    "  person-model --data DIR train [--version V] | show\n"
+    "                                          estimate the matching model from the stored records\n"
     "  people --records N [--seed S] --out FILE\n"
     "                                          write labelled person records (CSV with the ground truth)\n"
     "  admin  --data DIR principal add NAME --role ROLE [--facility CODE] | list | revoke NAME\n"
@@ -58,7 +60,7 @@ int main(int argc, char** argv) {
         if (command == "appointments") return ehb::cli::cmd_appointments(argc - 1, argv + 1);
         if (command == "people") return ehb::cli::cmd_people(argc - 1, argv + 1);
         if (command == "link") return ehb::cli::cmd_link(argc - 1, argv + 1);
-        for (const char* c : {"person", "review", "merge", "unmerge", "audit", "unlink", "relink"})
+        for (const char* c : {"person", "review", "merge", "unmerge", "audit", "unlink", "relink", "person-model"})
             if (command == c) return ehb::cli::cmd_persons(argc - 1, argv + 1);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ehb %s: %s\n", argv[1], e.what());
