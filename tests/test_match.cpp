@@ -134,17 +134,30 @@ std::vector<PersonRecord> population(std::vector<std::string>& truth) {
     return out;
 }
 
-TEST(Model, EstimatedFromTheDataSeparatesMatchesFromNonMatches) {
+// The population prepared, and a model estimated from it with `pairs` samples.
+struct Trained {
+    std::vector<Profile> profiles;
+    Model model;
+    TrainingReport report;
+};
+Trained trained(uint64_t pairs) {
     std::vector<std::string> truth;
     const std::vector<PersonRecord> records = population(truth);
-    std::vector<Profile> profiles(records.size());
-    for (size_t i = 0; i < records.size(); ++i) prepare(records[i], profiles[i]);
+    Trained t;
+    t.profiles.resize(records.size());
+    for (size_t i = 0; i < records.size(); ++i) prepare(records[i], t.profiles[i]);
     MatchConfig cfg;
-    cfg.u_pairs = 200'000;
-    cfg.em_pairs = 200'000;
-    TrainingReport report;
-    const Model m = train(profiles, cfg, report);
-    EXPECT_EQ(report.records, records.size());
+    cfg.u_pairs = pairs;
+    cfg.em_pairs = pairs;
+    t.model = train(t.profiles, cfg, t.report);
+    return t;
+}
+
+TEST(Model, EstimatedFromTheDataSeparatesMatchesFromNonMatches) {
+    const Trained t = trained(200'000);
+    const Model& m = t.model;
+    const TrainingReport& report = t.report;
+    EXPECT_EQ(report.records, t.profiles.size());
     // Agreement is evidence for, disagreement against, in every field.
     for (int f = 0; f < kFields; ++f) {
         if (f == kIds) continue;  // no identifiers in this population
@@ -160,21 +173,14 @@ TEST(Model, EstimatedFromTheDataSeparatesMatchesFromNonMatches) {
 }
 
 TEST(Model, RoundTripsThroughItsBytes) {
-    std::vector<std::string> truth;
-    const std::vector<PersonRecord> records = population(truth);
-    std::vector<Profile> profiles(records.size());
-    for (size_t i = 0; i < records.size(); ++i) prepare(records[i], profiles[i]);
-    MatchConfig cfg;
-    cfg.u_pairs = 50'000;
-    cfg.em_pairs = 50'000;
-    TrainingReport report;
-    const Model m = train(profiles, cfg, report);
+    const Trained t = trained(50'000);
+    const Model& m = t.model;
     const auto back = decode_model(encode_model(m));
     ASSERT_TRUE(back);
     EXPECT_EQ(back->prior, m.prior);
     EXPECT_EQ(back->m, m.m);
     EXPECT_EQ(back->u, m.u);
-    const Profile& a = profiles[0];
+    const Profile& a = t.profiles[0];
     EXPECT_EQ(back->weight(compare(a, a), a, a), m.weight(compare(a, a), a, a)) << "term frequencies kept";
     EXPECT_EQ(back->family.share("nguyen"), m.family.share("nguyen"));
     EXPECT_FALSE(decode_model("x"));
@@ -190,15 +196,9 @@ TEST(Resolver, IdentifiersLinkUnlessTheyContradict) {
     r[3].ids = {{IdSystem::cccd, "079070002222"}};      // same name and birth, another citizen ID: review
     std::vector<Profile> p(r.size());
     for (size_t i = 0; i < r.size(); ++i) prepare(r[i], p[i]);
-    std::vector<std::string> truth;
-    std::vector<PersonRecord> pop = population(truth);
-    std::vector<Profile> train_set(pop.size());
-    for (size_t i = 0; i < pop.size(); ++i) prepare(pop[i], train_set[i]);
-    MatchConfig cfg;
-    cfg.u_pairs = 100'000;
-    cfg.em_pairs = 100'000;
-    TrainingReport report;
-    const Model m = train(train_set, cfg, report);
+    const Trained t = trained(100'000);
+    const Model& m = t.model;
+    const MatchConfig cfg;
     MemoryIndex index(p, cfg);
     Resolver resolver(m, cfg);
     Decision d0 = resolver.resolve(p[0], index);

@@ -38,15 +38,7 @@ Resolver::Scored Resolver::score_person(const Profile& record, uint64_t person, 
     return s;
 }
 
-// Equal identifiers of one system link, unless everything else says the
-// record is somebody else (a household member's card), or the person holds
-// another citizen ID.
-//
-// Neither an identifier nor the model links a record whose given name is
-// clearly another (Jaro–Winkler below 0.88 against the best profile): twins
-// share family name, birth date, sex and home and differ in that alone, and
-// the model, which takes fields as independent, would count their shared home
-// and birthday twice. Such a record is a review item.
+// Both persons hold citizen IDs, and none in common.
 bool Resolver::citizen_ids_differ(uint64_t a, uint64_t b, Candidates& index) {
     auto citizen_ids = [&](uint64_t person, std::vector<std::string_view>& out) {
         profiles_.clear();
@@ -62,6 +54,15 @@ bool Resolver::citizen_ids_differ(uint64_t a, uint64_t b, Candidates& index) {
     return std::none_of(x.begin(), x.end(), [&](std::string_view v) { return std::find(y.begin(), y.end(), v) != y.end(); });
 }
 
+// Equal identifiers of one system link, unless everything else says the
+// record is somebody else (a household member's card), or the person holds
+// another citizen ID.
+//
+// Neither an identifier nor the model links a record whose given name is
+// clearly another (Jaro–Winkler below 0.88 against the best profile): twins
+// share family name, birth date, sex and home and differ in that alone, and
+// the model, which takes fields as independent, would count their shared home
+// and birthday twice. Such a record is a review item.
 bool Resolver::by_identifiers(const Profile& record, Candidates& index, Decision& d) {
     persons_.clear();
     for (const Identifier& id : record.ids) index.by_identifier(id, persons_);  // most authoritative first
@@ -105,7 +106,7 @@ void Resolver::by_model(const Profile& record, Candidates& index, Decision& d) {
     persons_.erase(std::unique(persons_.begin(), persons_.end()), persons_.end());
     if (persons_.empty()) {
         // Every key too common to look under: nobody could be checked.
-        if (oversized == keys_.size()) d.band = Band::review, d.reason = "oversized block";
+        if (!keys_.empty() && oversized == keys_.size()) d.band = Band::review, d.reason = "oversized block";
         else d.band = Band::nolink, d.reason = "no candidate";
         return;
     }
