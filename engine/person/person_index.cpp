@@ -89,7 +89,7 @@ uint64_t PersonIndex::place(StoreWriter& store, const Profile& profile, const Pe
         if (from != into) merge_persons(store, into, from, {std::string(principal), std::string(d.reason), arrival_us});
     }
     d.person = person;
-    if (d.band == Band::review) open_review(store, d, person, seq, arrival_us);
+    if (d.band == Band::review) open_review(store, d, person, seq);
     return person;
 }
 

@@ -163,12 +163,11 @@ uint64_t merge_persons(StoreWriter& w, uint64_t into, uint64_t from, const Actor
     return id;
 }
 
-uint64_t open_review(StoreWriter& w, const Decision& d, uint64_t person, uint64_t seq, int64_t now_us) {
+uint64_t open_review(StoreWriter& w, const Decision& d, uint64_t person, uint64_t seq) {
     Review r{seq, person, d.candidate, d.score, std::string(d.reason), "open"};
     const uint64_t id = w.last_numbered(w.tables().reviews) + 1;
     w.put_numbered(w.tables().reviews, id, review_row(id, r));
     w.queue_review(uncertainty(d.score), id, true);
-    (void)now_us;
     return id;
 }
 
@@ -316,13 +315,12 @@ std::string Steward::reviews_json(const StoreReader& r, std::size_t limit) {
         Profile record;
         auto candidate = rv.candidate ? decode_entry(r.person(rv.candidate)) : std::nullopt;
         if (candidate && !candidate->profiles.empty() && record_profile(r, rv.seq, record)) {
-            const Profile* best = nullptr;
             Gamma g;
             double top = -INFINITY;
             for (const Profile& p : candidate->profiles) {
                 const Gamma pg = compare(record, p);
                 const double w = model.weight(pg, record, p);
-                if (w > top) top = w, best = &p, g = pg;
+                if (w > top) top = w, g = pg;
             }
             out += ",\"evidence\":{";
             bool first = true;
@@ -337,7 +335,6 @@ std::string Steward::reviews_json(const StoreReader& r, std::size_t limit) {
                 out += buf;
             }
             out += '}';
-            (void)best;
         }
         out += '}';
         return true;

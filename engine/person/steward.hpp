@@ -35,7 +35,7 @@ struct Actor {
 uint64_t merge_persons(StoreWriter& w, uint64_t into, uint64_t from, const Actor& who);
 
 // A review item for a resolution decision of band review (ingest calls it).
-uint64_t open_review(StoreWriter& w, const Decision& d, uint64_t person, uint64_t seq, int64_t now_us);
+uint64_t open_review(StoreWriter& w, const Decision& d, uint64_t person, uint64_t seq);
 
 // An identity event: merged, unmerged, linked, unlinked, best_record_changed.
 uint64_t identity_event(StoreWriter& w, std::string_view event, uint64_t person, uint64_t other, uint64_t audit,
