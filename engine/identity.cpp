@@ -36,11 +36,6 @@ void person_record(const ParsedRecord& rec, person::PersonRecord& out) {
     }
 }
 
-bool is_conflict(const person::Decision& d) {
-    return d.band == person::Band::review && d.reason != "uncertain" && d.reason != "two persons match" &&
-           d.reason != "another given name" && d.reason != "oversized block";
-}
-
 PersonKey root_of(const StoreReader& store, PersonKey key) {
     for (int i = 0; i < kMaxLinkDepth; ++i) {
         PersonKey owner = store.owner_of(key);

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "engine/person/profile.hpp"
-#include "engine/person/resolver.hpp"
 #include "engine/record.hpp"
 #include "storage/store.hpp"
 
@@ -16,10 +15,6 @@ namespace ehb {
 // identifiers (citizen ID, old ID, passport, each card's social-insurance
 // code, the facility's patient number), from a facility source.
 void person_record(const ParsedRecord& rec, person::PersonRecord& out);
-
-// A decision that leaves a question about who-is-who: the record is stored
-// flagged (its identifiers lead to two persons, or to one it does not match).
-bool is_conflict(const person::Decision& d);
 
 // Follows links from `key` (an identifier or a person) to the person that
 // owns it: the person holding the identifier, then the person it was merged

@@ -94,7 +94,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         const schema::RecordTiming timing = head && head->timing.closed_us != 0 ? head->timing : closing;
         const uint64_t person = persons_.place(store, p.profile, p.person, store.next_seq(), arrival_us, principal, decision_);
         const schema::PersonKey filed_under = schema::PersonKey::person(person);
-        const bool conflict = is_conflict(decision_);
+        const bool conflict = decision_.conflict;
 
         schema::LogEntry e;
         e.status = head ? schema::EntryStatus::new_version : schema::EntryStatus::accepted;

@@ -72,9 +72,10 @@ bool Resolver::by_identifiers(const Profile& record, Candidates& index, Decision
     const uint64_t root = index.root(primary.person);
     auto other = std::find_if(persons_.begin(), persons_.end(), [&](uint64_t p) { return index.root(p) != root; });
     if (primary.other_citizen_id) {
-        d.band = Band::review, d.candidate = primary.person, d.reason = "two citizen IDs";
+        d.band = Band::review, d.candidate = primary.person, d.reason = "two citizen IDs", d.conflict = true;
     } else if (primary.score < review_score_ || primary.other_given_name) {
         d.band = Band::review, d.candidate = primary.person, d.reason = "identifier held by a different person";
+        d.conflict = true;
     } else if (other != persons_.end()) {
         // Another person holds one of the record's identifiers. When the record
         // is surely that person too, and the two hold no different citizen IDs,
@@ -86,7 +87,7 @@ bool Resolver::by_identifiers(const Profile& record, Candidates& index, Decision
             d.band = Band::link, d.person = primary.person, d.merge = *other, d.reason = "identifier, persons merged";
         } else {
             d.band = Band::review, d.person = primary.person, d.candidate = *other;
-            d.reason = "identifiers of two persons";
+            d.reason = "identifiers of two persons", d.conflict = true;
         }
     } else {
         d.band = Band::link, d.person = primary.person, d.reason = "identifier";
@@ -127,7 +128,7 @@ void Resolver::by_model(const Profile& record, Candidates& index, Decision& d) {
     } else if (best.score < link_score_) {
         d.band = Band::review, d.candidate = best.person, d.reason = "uncertain";
     } else if (best.other_citizen_id) {
-        d.band = Band::review, d.candidate = best.person, d.reason = "two citizen IDs";
+        d.band = Band::review, d.candidate = best.person, d.reason = "two citizen IDs", d.conflict = true;
     } else if (best.other_given_name) {
         d.band = Band::review, d.candidate = best.person, d.reason = "another given name";
     } else if (second.score >= link_score_) {

@@ -42,6 +42,9 @@ struct Decision {
     uint64_t merge = 0;      // link: a person the record shows to be the same as `person`, to merge into it
     double score = NAN;      // log2 posterior odds against the best candidate; NaN: none
     std::string_view reason;
+    // The record's identifiers lead to a person it does not match, or to two
+    // persons: ingest stores it flagged.
+    bool conflict = false;
 };
 
 class Resolver {
