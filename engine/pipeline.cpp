@@ -5,10 +5,19 @@
 #include <algorithm>
 #include <chrono>
 
+#include "engine/person/steward.hpp"
+
 namespace ehb {
 
 // Workers claim documents in chunks, so one large batch still uses every core.
 constexpr std::size_t kChunk = 64;
+
+namespace {
+
+// Unwinds a write transaction whose write job refused (person::StewardError).
+struct Refused {};
+
+}  // namespace
 
 struct Pipeline::Job {
     std::string buffer;
@@ -20,6 +29,11 @@ struct Pipeline::Job {
     std::vector<RecordResult> results;
     std::size_t claimed = 0;   // documents handed to workers (under mutex_)
     std::size_t finished = 0;  // documents prepared (under mutex_)
+    // A write job instead of a batch: it has no documents, so it is ready at once.
+    WriteJob write;
+    WriteAnswer write_answer;
+    std::string reply;  // the write job's answer, or why it refused
+    bool refused = false;
     bool ready() const { return finished == documents.size(); }
 };
 
@@ -75,6 +89,16 @@ void Pipeline::submit(std::string buffer, const std::vector<Span>& documents, Ba
     ready_cv_.notify_one();  // an empty batch is ready at once
 }
 
+void Pipeline::submit_write(WriteJob write, WriteAnswer answer) {
+    auto job = std::make_unique<Job>();
+    job->write = std::move(write);
+    job->write_answer = std::move(answer);
+    std::lock_guard lock(mutex_);
+    if (failure_) std::rethrow_exception(failure_);
+    jobs_.push_back(std::move(job));
+    ready_cv_.notify_one();
+}
+
 Pipeline::Job* Pipeline::claim(std::size_t& begin, std::size_t& end) {
     if (failure_) return nullptr;
     for (auto& job : jobs_) {
@@ -128,6 +152,17 @@ std::size_t Pipeline::ready_records() const {
 }
 
 void Pipeline::apply(StoreWriter& w, Applier& applier, Job& job, int64_t arrival) {
+    if (job.write) {
+        if (job.refused) return;
+        try {
+            job.reply = job.write(w);
+        } catch (const person::StewardError& e) {
+            job.refused = true;
+            job.reply = e.what();
+            throw Refused{};
+        }
+        return;
+    }
     const std::optional<BatchOrigin>& origin = job.source.origin;
     job.results.clear();  // a commit retried after the map grew starts over
     job.verdict = origin ? check_batch(w, *origin, job.results) : BatchVerdict::fresh;
@@ -135,6 +170,21 @@ void Pipeline::apply(StoreWriter& w, Applier& applier, Job& job, int64_t arrival
     job.results.resize(job.documents.size());
     applier.apply(w, job.prepared, job.source.principal, arrival, job.results);
     if (origin) record_batch(w, *origin, job.results);
+}
+
+void Pipeline::commit_jobs(const std::vector<Job*>& jobs, Applier& applier) {
+    const int64_t arrival = now_us();
+    for (;;) {
+        try {
+            store_.write([&](StoreWriter& w) {
+                for (Job* job : jobs) apply(w, applier, *job, arrival);
+            });
+            return;
+        } catch (const Refused&) {
+            // Only the first job of a commit can be a write job: nothing else ran
+            // yet, and the commit starts over without it.
+        }
+    }
 }
 
 void Pipeline::write_loop() {
@@ -158,6 +208,7 @@ void Pipeline::write_loop() {
             std::size_t records = 0;
             for (auto& job : jobs_) {
                 if (!job->ready()) break;
+                if (!commit.empty() && job->write) break;  // it opens the next commit
                 if (!commit.empty() && records + job->documents.size() > options_.max_commit_records) break;
                 commit.push_back(job.get());
                 records += job->documents.size();
@@ -165,14 +216,15 @@ void Pipeline::write_loop() {
         }
         auto started = std::chrono::steady_clock::now();
         try {
-            int64_t arrival = now_us();
-            store_.write([&](StoreWriter& w) {
-                for (Job* job : commit) apply(w, applier, *job, arrival);
-            });
+            commit_jobs(commit, applier);
             write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             // Durable: acknowledge, then (once) train the compression dictionary.
             for (Job* job : commit) {
-                if (job->answer) job->answer(job->verdict, job->results);
+                if (job->write) {
+                    if (job->write_answer) job->write_answer(job->refused, std::move(job->reply));
+                } else if (job->answer) {
+                    job->answer(job->verdict, job->results);
+                }
             }
             trainer.after_commit(store_);
             if (options_.release_map_every && ++commits_since_release >= options_.release_map_every) {
@@ -197,14 +249,18 @@ void Pipeline::write_loop() {
             space_cv_.notify_all();
             return;
         }
-        std::size_t records = 0;
-        for (Job* job : commit) records += job->documents.size();
+        std::size_t records = 0, write_jobs = 0;
+        for (Job* job : commit) {
+            records += job->documents.size();
+            write_jobs += job->write != nullptr;
+        }
         std::lock_guard lock(mutex_);
         jobs_.erase(jobs_.begin(), jobs_.begin() + static_cast<std::ptrdiff_t>(commit.size()));
         queued_records_ -= records;
         ++stats_.commits;
         stats_.write_seconds = write_seconds;
-        stats_.batches += commit.size();
+        stats_.batches += commit.size() - write_jobs;
+        stats_.write_jobs += write_jobs;
         stats_.records += records;
         space_cv_.notify_all();
     }

@@ -3,6 +3,7 @@
 // batch that is ready into one durable transaction. Each batch is still
 // atomic (it never spans two commits) and batches apply in submission order.
 // A batch's callback runs only after the commit holding it is durable.
+// Write jobs (the stewards' operations) join the same order and commits.
 #pragma once
 
 #include <chrono>
@@ -46,6 +47,7 @@ struct PipelineOptions {
 struct PipelineStats {
     uint64_t commits = 0;
     uint64_t batches = 0;
+    uint64_t write_jobs = 0;
     uint64_t records = 0;
     double write_seconds = 0;  // the writer inside transactions (apply + durable commit)
 };
@@ -76,6 +78,20 @@ public:
     void submit(std::string buffer, const std::vector<Span>& documents, std::string principal, Done done);
     void submit(std::string buffer, const std::vector<Span>& documents, BatchSource source, Answer answer);
 
+    // A write job runs on the writer thread inside a group commit, after every
+    // batch and job submitted before it and before every one submitted after
+    // it; it returns its answer. It may run more than once (the map grew), so
+    // it derives everything from the store and its own inputs. It refuses by
+    // throwing person::StewardError: its transaction is then abandoned and the
+    // commit made without it. A job opens a commit of its own (batches may
+    // follow it in that commit), so a refusal never re-applies a batch.
+    // `answer` gets the job's answer, or the refusal's message with refused
+    // set, once the commit is durable. Does not block: the callers bound how
+    // many jobs they have outstanding. Rethrows a writer failure.
+    using WriteJob = std::function<std::string(StoreWriter&)>;
+    using WriteAnswer = std::function<void(bool refused, std::string answer)>;
+    void submit_write(WriteJob job, WriteAnswer answer);
+
     // Waits until everything submitted is committed and acknowledged, then stops
     // the threads. Rethrows a writer failure. Called by the destructor.
     void close();
@@ -89,6 +105,8 @@ private:
     Job* claim(std::size_t& begin, std::size_t& end);
     std::size_t ready_records() const;  // of the ready batches at the front (under mutex_)
     void apply(StoreWriter& w, Applier& applier, Job& job, int64_t arrival);
+    // Applies `jobs` in one durable transaction, without a write job that refuses.
+    void commit_jobs(const std::vector<Job*>& jobs, Applier& applier);
 
     Store& store_;
     PipelineOptions options_;

@@ -49,7 +49,7 @@ std::array<unsigned char, 32> digest(const std::array<unsigned char, 16>& salt, 
 
 schema::PrincipalRecord decode(std::string_view name, std::string_view value) {
     auto r = schema::PrincipalRecord::decode(value);
-    if (!r || r->role < uint8_t(Role::facility) || r->role > uint8_t(Role::admin)) {
+    if (!r || r->role < uint8_t(Role::facility) || r->role > uint8_t(Role::steward)) {
         throw std::runtime_error("the record of principal '" + std::string(name) + "' has an unknown layout");
     }
     return *r;
@@ -69,12 +69,13 @@ std::string_view role_name(Role role) {
         case Role::portal: return "portal";
         case Role::reader: return "reader";
         case Role::admin: return "admin";
+        case Role::steward: return "steward";
     }
     return "unknown";
 }
 
 std::optional<Role> parse_role(std::string_view name) {
-    for (Role r : {Role::facility, Role::portal, Role::reader, Role::admin}) {
+    for (Role r : {Role::facility, Role::portal, Role::reader, Role::admin, Role::steward}) {
         if (name == role_name(r)) return r;
     }
     return std::nullopt;

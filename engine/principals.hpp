@@ -14,7 +14,9 @@
 
 namespace ehb {
 
-enum class Role : uint8_t { facility = 1, portal = 2, reader = 3, admin = 4 };
+// A steward runs the person operations (docs/persons.md, "Stewards"): merge,
+// unmerge, link, unlink, review decisions, and reading persons and their audit.
+enum class Role : uint8_t { facility = 1, portal = 2, reader = 3, admin = 4, steward = 5 };
 std::string_view role_name(Role role);
 std::optional<Role> parse_role(std::string_view name);
 

@@ -303,6 +303,13 @@ std::string Client::stats() {
     return payload_;
 }
 
+std::string Client::person_op(const wire::PersonOp& op) {
+    begin_frame();
+    wire::encode(out_, op);
+    expect(finish_frame(wire::Type::person_op, new_id()), wire::Type::person_reply);
+    return payload_;
+}
+
 void Client::ping() {
     constexpr std::string_view kToken = "ehb";
     expect(send_ping(kToken), wire::Type::pong);

@@ -13,6 +13,7 @@
 #include <utility>
 #include <variant>
 
+#include "net/person_op.hpp"
 #include "net/wire.hpp"
 
 namespace ehb::net {
@@ -110,6 +111,10 @@ public:
     std::string appointments(uint32_t from, uint32_t to, std::string_view province = {});
     // The server's statistics as JSON (docs/protocol.md, STATS).
     std::string stats();
+    // A steward's operation: what `ehb person|review|merge|...` prints, without
+    // its newline (empty for decide, unmerge, relink). A refusal throws
+    // ProtocolError PERSON_OP_FAILED; the connection stays usable.
+    std::string person_op(const wire::PersonOp& op);
     void ping();
     // Sends BYE and reads (dropping what arrives) until the server's BYE or EOF, then closes.
     void bye();

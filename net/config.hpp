@@ -16,7 +16,7 @@ struct ServerConfig {
     std::string listen = "127.0.0.1:7600";
     std::filesystem::path port_file;  // when set, the bound port is written there once listening (port 0: any)
     LogLevel log_level = LogLevel::info;
-    // Protocol limits (docs/protocol.md section 9).
+    // Protocol limits (docs/protocol.md section 10).
     uint32_t max_frame = 16u << 20;
     uint32_t max_records = 10000;
     uint16_t max_in_flight = 8;

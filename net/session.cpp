@@ -15,7 +15,9 @@
 #include "engine/fhir_out.hpp"
 #include "engine/provinces.hpp"
 #include "net/log.hpp"
+#include "net/person_op.hpp"
 #include "net/server.hpp"
+#include "net/steward_ops.hpp"
 
 namespace ehb::net {
 
@@ -37,6 +39,23 @@ std::size_t charge_for(const wire::Header& h) {
 // coroutine lambda's captures twice when co_spawn moves it.
 asio::awaitable<std::optional<Principal>> check_credentials(const Store& store, wire::Auth auth) {
     co_return authenticate(store, auth.principal, auth.credential);
+}
+
+// PERSON_REPLY with `json`, or ERROR PERSON_OP_FAILED with the refusal.
+std::string person_op_answer(uint32_t request_id, bool refused, std::string json) {
+    std::string frame;
+    if (!refused && json.size() > wire::kMaxFrame) {
+        refused = true;
+        json = "the answer is over 16 MiB: ask for fewer review items";
+    }
+    if (refused) {
+        std::string out;
+        wire::encode(out, wire::Error{ErrorCode::person_op_failed, std::move(json)});
+        wire::append_frame(frame, Type::error, request_id, out);
+    } else {
+        wire::append_frame(frame, Type::person_reply, request_id, json);
+    }
+    return frame;
 }
 
 }  // namespace
@@ -190,7 +209,8 @@ asio::awaitable<bool> Session::authenticate(uint32_t request_id, std::string pay
 void Session::dispatch(const wire::Header& h, std::string payload, std::size_t charge) {
     auto type = static_cast<Type>(h.type);
     bool authenticated = state_ == State::authenticated;
-    if ((type == Type::push || type == Type::get_book || type == Type::appointments || type == Type::stats) &&
+    if ((type == Type::push || type == Type::get_book || type == Type::appointments || type == Type::stats ||
+         type == Type::person_op) &&
         !authenticated) {
         server_.budget().release(charge);
         error(h.request_id, ErrorCode::not_authenticated, "authenticate first (HELLO, then AUTH)");
@@ -202,6 +222,7 @@ void Session::dispatch(const wire::Header& h, std::string payload, std::size_t c
         case Type::get_book: return get_book(h.request_id, std::move(payload));
         case Type::appointments: return appointments(h.request_id, std::move(payload));
         case Type::stats: return stats(h.request_id);
+        case Type::person_op: return person_op(h.request_id, std::move(payload));
         case Type::ping:
             if (payload.size() > 64) return error(h.request_id, ErrorCode::bad_payload, "PING payload above 64 bytes");
             return send(Type::pong, h.request_id, payload);
@@ -243,9 +264,12 @@ void Session::push(uint32_t request_id, std::string payload, std::size_t charge)
         server_.budget().release(charge);
         return error(request_id, ErrorCode::bad_payload, problem);
     }
-    if (principal_->role == Role::reader) {
+    if (principal_->role == Role::reader || principal_->role == Role::steward) {
         server_.budget().release(charge);
-        return error(request_id, ErrorCode::forbidden, "a reader may not push");
+        std::string why = "a ";
+        why += role_name(principal_->role);
+        why += " may not push";
+        return error(request_id, ErrorCode::forbidden, std::move(why));
     }
     std::vector<Pipeline::Span> spans;
     spans.reserve(m.documents.size());
@@ -380,6 +404,60 @@ void Session::stats(uint32_t request_id) {
         wire::append_frame(frame, Type::stats_reply, request_id, json);
         asio::post(self->server_.io(), [self, frame = std::move(frame)]() mutable { self->answer(std::move(frame), 0); });
     });
+}
+
+void Session::person_op(uint32_t request_id, std::string payload) {
+    if (principal_->role != Role::steward && principal_->role != Role::admin) {
+        return error(request_id, ErrorCode::forbidden, "only a steward or an admin may run person operations");
+    }
+    if (payload.size() > wire::kMaxPersonOp) {
+        return error(request_id, ErrorCode::bad_payload, "PERSON_OP payload above 4096 bytes");
+    }
+    wire::PersonOp op;
+    std::string problem;
+    if (!wire::decode(payload, op, problem)) return error(request_id, ErrorCode::bad_payload, std::move(problem));
+    log(LogLevel::info, "%s: %s: person operation %s", peer_.c_str(), principal_->name.c_str(),
+        std::string(wire::op_name(op.kind)).c_str());
+    ++in_flight_;
+    auto self = shared_from_this();
+    auto reply = [self](std::string frame) {
+        asio::post(self->server_.io(), [self, frame = std::move(frame)]() mutable { self->answer(std::move(frame), 0); });
+    };
+    if (!wire::writes(op.kind)) {
+        asio::post(server_.readers(), [self, request_id, op = std::move(op), reply] {
+            Store& store = self->server_.store();
+            std::string frame;
+            try {
+                person::Steward steward(&store.dictionaries());
+                std::string json = store.read([&](const StoreReader& r) { return read_person_op(steward, r, op); });
+                frame = person_op_answer(request_id, false, std::move(json));
+            } catch (const person::StewardError& e) {
+                frame = person_op_answer(request_id, true, e.what());
+            } catch (const std::exception& e) {
+                log(LogLevel::error, "person operation %s: %s", std::string(wire::op_name(op.kind)).c_str(), e.what());
+                std::string out;
+                wire::encode(out, wire::Error{ErrorCode::internal, e.what()});
+                wire::append_frame(frame, Type::error, request_id, out);
+            }
+            reply(std::move(frame));
+        });
+        return;
+    }
+    // The actor is the authenticated principal; the audit entry is dated when the writer runs the job.
+    auto job = [op = std::move(op), who = principal_->name, dictionaries = &server_.store().dictionaries()](
+                   StoreWriter& w) {
+        person::Steward steward(dictionaries);
+        return write_person_op(steward, w, op, person::Actor{who, op.why, now_us()});
+    };
+    try {
+        server_.pipeline().submit_write(std::move(job), [request_id, reply](bool refused, std::string json) {
+            reply(person_op_answer(request_id, refused, std::move(json)));  // on the writer thread, after the commit
+        });
+    } catch (const std::exception& e) {
+        --in_flight_;
+        error(request_id, ErrorCode::internal, std::string("cannot write: ") + e.what());
+        server_.fail(e.what());
+    }
 }
 
 void Session::answer(std::string frame, std::size_t charge) {

@@ -42,6 +42,7 @@ private:
     void get_book(uint32_t request_id, std::string payload);
     void appointments(uint32_t request_id, std::string payload);
     void stats(uint32_t request_id);
+    void person_op(uint32_t request_id, std::string payload);
     void answer(std::string frame, std::size_t charge);  // a request's answer, back on the I/O thread
     void maybe_finish();
 

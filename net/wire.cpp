@@ -126,6 +126,7 @@ std::string_view error_name(ErrorCode code) {
         case ErrorCode::shutting_down: return "SHUTTING_DOWN";
         case ErrorCode::internal: return "INTERNAL";
         case ErrorCode::protocol: return "PROTOCOL";
+        case ErrorCode::person_op_failed: return "PERSON_OP_FAILED";
     }
     return "UNKNOWN";
 }
@@ -140,6 +141,7 @@ bool is_fatal(ErrorCode code) {
         case ErrorCode::batch_order:
         case ErrorCode::batch_mismatch:
         case ErrorCode::bad_id:
+        case ErrorCode::person_op_failed:
             return false;
         default:
             return true;
@@ -163,6 +165,8 @@ std::string_view type_name(uint8_t type) {
         case Type::bye: return "BYE";
         case Type::stats: return "STATS";
         case Type::stats_reply: return "STATS_REPLY";
+        case Type::person_op: return "PERSON_OP";
+        case Type::person_reply: return "PERSON_REPLY";
         case Type::error: return "ERROR";
     }
     return "UNKNOWN";
@@ -298,7 +302,7 @@ bool decode(std::string_view in, Auth& m) {
 bool decode(std::string_view in, AuthOk& m) {
     Reader r(in);
     uint8_t role;
-    if (!r.get(role) || role < static_cast<uint8_t>(Role::facility) || role > static_cast<uint8_t>(Role::admin)) {
+    if (!r.get(role) || role < static_cast<uint8_t>(Role::facility) || role > static_cast<uint8_t>(Role::steward)) {
         return false;
     }
     m.role = static_cast<Role>(role);

@@ -37,6 +37,8 @@ enum class Type : uint8_t {
     bye = 0x40,
     stats = 0x50,
     stats_reply = 0x51,
+    person_op = 0x60,
+    person_reply = 0x61,
     error = 0x7F,
 };
 
@@ -58,6 +60,7 @@ enum class ErrorCode : uint16_t {
     shutting_down = 15,
     internal = 16,
     protocol = 17,
+    person_op_failed = 18,
 };
 // The protocol's names ("BAD_CHECKSUM"); "UNKNOWN" for a code it does not define.
 std::string_view error_name(ErrorCode code);

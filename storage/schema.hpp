@@ -16,8 +16,8 @@
 //   members     PersonKey N (9)                     dup PersonKey N (9): the persons merged into it
 //   persons     PersonKey N (9)                     PersonEntry (engine/person/person_entry.hpp): the
 //                                                   profiles the person is compared by
-//   person_blocks u64 blocking key (BE)             dup u64 person (INTEGERDUP): the persons filed under
-//                                                   the key (engine/person/blocking.hpp)
+//   person_blocks u64 blocking key (BE)             dup u64 (INTEGERDUP): person << 32 | name fingerprints,
+//                                                   the persons filed under the key (engine/person/blocking.hpp)
 //   person_events u64 sequence (INTEGERKEY)         JSON: a change of who-is-who (merged, unmerged, linked,
 //                                                   unlinked, best record changed), append-only
 //   person_audit u64 id (INTEGERKEY)                JSON: an operation on persons, who, when, why, before
@@ -56,8 +56,8 @@ static_assert(std::endian::native == std::endian::little, "ehb stores little-end
 namespace ehb::schema {
 
 // Bump on any change of a layout below; a data directory of another version is refused.
-inline constexpr uint32_t kFormatVersion = 4;  // 2: principals and batches; 3: record kinds, formats, sources;
-                                                // 4: the person index
+inline constexpr uint32_t kFormatVersion = 5;  // 2: principals and batches; 3: record kinds, formats, sources;
+                                                // 4: the person index; 5: name fingerprints in person_blocks
 
 struct Table {
     const char* name;

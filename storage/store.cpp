@@ -74,7 +74,7 @@ uint64_t StoreReader::last_person() const {
     return PersonKey::from_bytes(k).value;
 }
 
-bool StoreReader::persons_under(uint64_t block_key, std::size_t limit, std::vector<uint64_t>& out) const {
+bool StoreReader::block(uint64_t block_key, std::size_t limit, std::vector<uint64_t>& out) const {
     const uint64_t be = __builtin_bswap64(block_key);
     lmdb::Cursor c(txn_, t_.person_blocks);
     std::string_view key(reinterpret_cast<const char*>(&be), sizeof be), v;
@@ -192,10 +192,10 @@ void StoreWriter::put_person(uint64_t id, std::string_view entry) {
     t_.persons.put(txn_, schema::as_view(k), entry);
 }
 
-void StoreWriter::file_person(uint64_t block_key, uint64_t person) {
+void StoreWriter::file_block(uint64_t block_key, uint64_t value) {
     const uint64_t be = __builtin_bswap64(block_key);
     MDB_val kv{sizeof be, const_cast<uint64_t*>(&be)};
-    MDB_val dv{sizeof person, &person};
+    MDB_val dv{sizeof value, &value};
     const int rc = mdb_put(txn_.get(), t_.person_blocks.get(), &kv, &dv, MDB_NODUPDATA);
     if (rc != MDB_KEYEXIST) lmdb::check("mdb_put", t_.person_blocks.name(), rc);
 }

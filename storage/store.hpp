@@ -43,9 +43,9 @@ public:
     // The person's entry (engine/person/person_entry.hpp); empty when there is none.
     std::string_view person(uint64_t id) const;
     uint64_t last_person() const;  // 0 before the first
-    // Appends the persons filed under a blocking key; false (nothing appended)
-    // when there are more than `limit`.
-    bool persons_under(uint64_t block_key, std::size_t limit, std::vector<uint64_t>& out) const;
+    // Appends the values filed under a blocking key (engine/person/blocking.hpp);
+    // false (nothing appended) when there are more than `limit`.
+    bool block(uint64_t block_key, std::size_t limit, std::vector<uint64_t>& out) const;
     // A row of an append-only numbered table (person_events, person_audit, reviews); empty when none.
     std::string_view numbered(const lmdb::Dbi& table, uint64_t id) const;
     uint64_t last_numbered(const lmdb::Dbi& table) const;  // 0 when empty
@@ -111,7 +111,7 @@ public:
     void link(schema::PersonKey alias, schema::PersonKey owner);    // links only
     void add_member(schema::PersonKey owner, schema::PersonKey member);
     void put_person(uint64_t id, std::string_view entry);
-    void file_person(uint64_t block_key, uint64_t person);  // under a blocking key; once
+    void file_block(uint64_t block_key, uint64_t value);  // under a blocking key; once
     void unlink(schema::PersonKey alias);
     void remove_member(schema::PersonKey owner, schema::PersonKey member);
     // Appends a row under the next number of an append-only table and returns the number.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tests/docs.hpp"
+#include "tests/ehbd_process.hpp"
 #include "tests/tmpdir.hpp"
 
 namespace ehb {
@@ -457,6 +458,57 @@ TEST(Cli, StewardsMergeUnmergeAndAuditPersonsOffline) {
     EXPECT_EQ(ehb("unmerge" + data + "x").exit_code, 2);
     EXPECT_EQ(ehb("review" + data + "decide 1 maybe").exit_code, 2);
     EXPECT_EQ(ehb("person --data " + (dir / "nothing").string() + " P1").exit_code, 1);
+}
+
+// The same commands through a real ehbd (--server): what they print offline, in the steward's name.
+TEST(Cli, StewardsCommandsRunThroughEhbdAndPrintWhatTheyPrintOffline) {
+    test::TempDir dir;
+    test::Doc b;
+    b.ma_lk = "B1";
+    b.citizen = "079190000111";
+    b.card = "HT4790987654321";
+    b.name = "Trần Thị Bình";
+    b.sex = "2";
+    std::ofstream(dir / "two.jsonl") << test::Doc{}.json() << "\n" << b.json() << "\n";
+    const std::string data = " --data " + (dir / "data").string() + " ";
+    ASSERT_EQ(ehb("import" + data + (dir / "two.jsonl").string()).exit_code, 0);
+    std::ofstream(dir / "stew.cred") << ehb("admin" + data + "principal add stew --role steward").out;
+    std::ofstream(dir / "vneid.cred") << ehb("admin" + data + "principal add vneid --role reader").out;
+    test::EhbdProcess ehbd(dir / "data");
+    const std::string at = " --server 127.0.0.1:" + std::to_string(ehbd.port());
+    const std::string server = at + " --principal stew --credential-file " + (dir / "stew.cred").string() + " ";
+
+    Output person = ehb("person" + server + "001090012345");
+    ASSERT_EQ(person.exit_code, 0);
+    EXPECT_EQ(person.out, ehb("person" + data + "001090012345").out);
+    Output merged = ehb("merge" + server + "001090012345 P2 --why 'one person (test)'");
+    ASSERT_EQ(merged.exit_code, 0);
+    EXPECT_EQ(merged.out, "{\"merge\":1}\n");
+    person = ehb("person" + server + "079190000111");
+    EXPECT_NE(person.out.find("{\"id\":\"1\",\"merged\":[\"2\"]"), std::string::npos) << person.out;
+    EXPECT_EQ(person.out, ehb("person" + data + "079190000111").out);
+    EXPECT_EQ(ehb("merge" + server + "P1 P2").exit_code, 1) << "P2 leads to P1 now";
+
+    Output unmerged = ehb("admin unmerge" + server + "1 --why 'two people after all (test)'");
+    EXPECT_EQ(unmerged.exit_code, 0);
+    EXPECT_EQ(unmerged.out, "");
+    EXPECT_EQ(ehb("unmerge" + server + "1").exit_code, 1) << "undone already";
+    Output audit = ehb("audit" + server + "P2");
+    ASSERT_EQ(audit.exit_code, 0);
+    EXPECT_EQ(audit.out, ehb("audit" + data + "P2").out);
+    EXPECT_NE(audit.out.find("\"op\":\"unmerge\",\"principal\":\"stew\""), std::string::npos) << audit.out;
+    EXPECT_EQ(ehb("review" + server + "list").out, "{\"reviews\":[]}\n");
+    Output unlinked = ehb("admin unlink" + server + "01001 B1 --why 'not hers (test)'");
+    EXPECT_EQ(unlinked.out, "{\"person\":\"3\"}\n");
+    EXPECT_EQ(ehb("admin link" + server + "01001 B1 P2").out, "");
+    EXPECT_NE(ehb("person" + data + "P2").out.find("\"records\":1"), std::string::npos);
+
+    const std::string reader = at + " --principal vneid --credential-file " + (dir / "vneid.cred").string() + " ";
+    EXPECT_EQ(ehb("person" + reader + "P1").exit_code, 1) << "FORBIDDEN";
+    EXPECT_EQ(ehb("person" + server + data + "P1").exit_code, 2) << "--data and --server";
+    EXPECT_EQ(ehb("person-model" + server + "show").exit_code, 2);
+    EXPECT_EQ(ehb("unmerge" + server + "x").exit_code, 2);
+    EXPECT_EQ(ehb("person --principal stew P1").exit_code, 2) << "neither --data nor --server";
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/person/blocking.hpp"
 #include "engine/person/compare.hpp"
 #include "engine/person/evaluation.hpp"
 #include "engine/person/linker.hpp"
@@ -221,6 +222,45 @@ TEST(Resolver, IdentifiersLinkUnlessTheyContradict) {
 
     Profile unknown = prep(rec("Không rõ tên", "19700315"));
     EXPECT_EQ(resolver.resolve(unknown, index).band, Band::nolink);
+}
+
+// Whether `a`, filed in an index, is found by `b` under some blocking key.
+bool blocked_together(const Profile& a, const Profile& b) {
+    std::vector<BlockKey> filed, looking;
+    index_keys(a, filed);
+    query_keys(b, looking);
+    for (const BlockKey& f : filed)
+        for (const BlockKey& l : looking)
+            if (f.key == l.key && block_match(block_value(1, f.tag), l)) return true;
+    return false;
+}
+
+TEST(Blocking, KeysSurviveOneCorruptionEachAndFilterOutOtherNames) {
+    const Profile person = prep(rec("Nguyễn Văn Hùng", "19800315", "1", "00001"));
+    // One corruption at a time, each in another ward so that only the birth keys can find it.
+    EXPECT_TRUE(blocked_together(person, prep(rec("Nguyen Van Hung", "19800315", "1", "00002"))));
+    EXPECT_TRUE(blocked_together(person, prep(rec("Nguyễn Văn Hưng", "19800315", "1", "00002"))));  // given: last letter kept
+    EXPECT_TRUE(blocked_together(person, prep(rec("Nguyễn Văn Dũng", "19800315", "1", "00002"))));  // given: first letter wrong
+    EXPECT_TRUE(blocked_together(person, prep(rec("Nguyển Văn Hùng", "19800315", "1", "00002"))));  // family typo
+    EXPECT_TRUE(blocked_together(person, prep(rec("Nguyễn Văn Hùng", "19801503", "1", "00002"))));  // day/month swapped
+    EXPECT_TRUE(blocked_together(person, prep(rec("Nguyễn Văn Hùng", "19800316", "1", "00002"))));  // a wrong day
+    EXPECT_TRUE(blocked_together(person, prep(rec("Nguyễn Văn Hùng", "1980", "1", "00002"))));      // year only
+    EXPECT_TRUE(blocked_together(person, prep(rec("Nguyễn Văn Hùng", "19750101", "1", "00001"))));  // wrong date, same ward
+    // Same family name and birth date, a given name sharing neither end: not a candidate.
+    EXPECT_FALSE(blocked_together(person, prep(rec("Nguyễn Văn Bình", "19800315", "1", "00002"))));
+    // Same name and year, day and month both different: not a candidate.
+    EXPECT_FALSE(blocked_together(person, prep(rec("Nguyễn Văn Hùng", "19800422", "1", "00002"))));
+}
+
+TEST(Blocking, AKeyWithMorePersonsPassingItsFilterThanTheLimitIsOversized) {
+    const BlockKey key{42, 5u << 8 | 7, Filter::date};
+    std::vector<uint64_t> values, persons;
+    for (uint64_t p = 1; p <= 10; ++p) values.push_back(block_value(p, p % 2 ? (5u << 8 | 7) : (6u << 8 | 8)));
+    EXPECT_TRUE(filter_block(values, key, 5, persons));
+    EXPECT_EQ(persons, (std::vector<uint64_t>{1, 3, 5, 7, 9}));
+    persons.clear();
+    EXPECT_FALSE(filter_block(values, key, 4, persons));
+    EXPECT_TRUE(persons.empty());
 }
 
 TEST(Linker, LinksAPopulationAccurately) {

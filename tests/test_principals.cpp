@@ -62,6 +62,18 @@ TEST(Principals, WrongCredentialOrNameFails) {
     EXPECT_TRUE(authenticate(store, "reader1", cred));
 }
 
+TEST(Principals, AStewardAuthenticatesWithItsRoleAndIsListed) {
+    test::TempDir dir;
+    Store store(dir.path());
+    std::string cred = add_principal(store, "steward-hn", Role::steward, "");
+    auto p = authenticate(store, "steward-hn", cred);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->role, Role::steward);
+    EXPECT_TRUE(p->facility.empty());
+    ASSERT_EQ(list_principals(store).size(), 1u);
+    EXPECT_EQ(list_principals(store)[0].role, Role::steward);
+}
+
 TEST(Principals, RevokeKeepsTheRecordAndTheFirstTime) {
     test::TempDir dir;
     Store store(dir.path());
@@ -107,16 +119,21 @@ TEST(Principals, NameAndRoleRules) {
     EXPECT_THROW(add_principal(store, "p1", Role::portal, "01001"), std::invalid_argument);
     EXPECT_THROW(add_principal(store, "r1", Role::reader, "01001"), std::invalid_argument);
     EXPECT_THROW(add_principal(store, "a1", Role::admin, "01001"), std::invalid_argument);
+    EXPECT_THROW(add_principal(store, "s1", Role::steward, "01001"), std::invalid_argument);
     EXPECT_NO_THROW(add_principal(store, "f5", Role::facility, "79B01"));
     EXPECT_EQ(list_principals(store).size(), 3u);
 }
 
 TEST(Principals, RoleNames) {
-    for (Role r : {Role::facility, Role::portal, Role::reader, Role::admin}) EXPECT_EQ(parse_role(role_name(r)), r);
+    for (Role r : {Role::facility, Role::portal, Role::reader, Role::admin, Role::steward}) {
+        EXPECT_EQ(parse_role(role_name(r)), r);
+    }
+    EXPECT_EQ(role_name(Role::steward), "steward");
     EXPECT_FALSE(parse_role("root"));
     EXPECT_FALSE(parse_role(""));
     EXPECT_EQ(static_cast<int>(Role::facility), 1);  // the numbers AUTH_OK sends (docs/protocol.md section 4)
     EXPECT_EQ(static_cast<int>(Role::admin), 4);
+    EXPECT_EQ(static_cast<int>(Role::steward), 5);
 }
 
 TEST(Principals, PersistAcrossReopenInNameOrder) {

@@ -197,9 +197,9 @@ TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
             // Person 2 merged into person 1.
             w.link(PersonKey::person(2), PersonKey::person(1));
             w.add_member(PersonKey::person(1), PersonKey::person(2));
-            w.file_person(0xabcdef, 2);
-            w.file_person(0xabcdef, 1);
-            w.file_person(0xabcdef, 2);  // once
+            w.file_block(0xabcdef, 2);
+            w.file_block(0xabcdef, 1);
+            w.file_block(0xabcdef, 2);  // once
         });
         store.write([](StoreWriter& w) { EXPECT_EQ(w.append(sample_entry("01001C", "three")), 3u); });
     }
@@ -226,12 +226,12 @@ TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
         EXPECT_EQ(r.person(3), "");
         EXPECT_EQ(r.last_person(), 2u);
         std::vector<uint64_t> under;
-        EXPECT_TRUE(r.persons_under(0xabcdef, 10, under));
+        EXPECT_TRUE(r.block(0xabcdef, 10, under));
         EXPECT_EQ(under, (std::vector<uint64_t>{1, 2}));
         under.clear();
-        EXPECT_FALSE(r.persons_under(0xabcdef, 1, under));  // more than the limit: oversized
+        EXPECT_FALSE(r.block(0xabcdef, 1, under));  // more than the limit: oversized
         EXPECT_TRUE(under.empty());
-        EXPECT_TRUE(r.persons_under(0x1234, 10, under));
+        EXPECT_TRUE(r.block(0x1234, 10, under));
         EXPECT_TRUE(under.empty());
         return 0;
     });

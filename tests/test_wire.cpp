@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "net/client.hpp"
+#include "net/person_op.hpp"
 #include "net/wire.hpp"
 #include "tests/tmpdir.hpp"
 
@@ -130,15 +131,18 @@ TEST(WireNames, ErrorNamesAndFatality) {
     EXPECT_EQ(wire::error_name(wire::ErrorCode::bad_checksum), "BAD_CHECKSUM");
     EXPECT_EQ(wire::error_name(wire::ErrorCode::not_authenticated), "NOT_AUTHENTICATED");
     EXPECT_EQ(wire::error_name(wire::ErrorCode::protocol), "PROTOCOL");
+    EXPECT_EQ(wire::error_name(wire::ErrorCode::person_op_failed), "PERSON_OP_FAILED");
     EXPECT_EQ(wire::error_name(static_cast<wire::ErrorCode>(999)), "UNKNOWN");
     const std::set<int> fatal = {1, 3, 7, 9, 13, 14, 15, 16, 17};
-    for (int code = 1; code <= 17; ++code) {
+    for (int code = 1; code <= 18; ++code) {
         auto c = static_cast<wire::ErrorCode>(code);
         EXPECT_EQ(wire::is_fatal(c), fatal.count(code) == 1) << wire::error_name(c);
         EXPECT_NE(wire::error_name(c), "UNKNOWN");
     }
     EXPECT_EQ(wire::type_name(0x11), "PUSH_RESULT");
     EXPECT_EQ(wire::type_name(0x55), "UNKNOWN");
+    EXPECT_EQ(wire::type_name(0x60), "PERSON_OP");
+    EXPECT_EQ(wire::type_name(0x61), "PERSON_REPLY");
 }
 
 TEST(WireMessages, HelloRoundTrips) {
@@ -179,7 +183,79 @@ TEST(WireMessages, AuthOkRoundTripsAndRefusesUnknownRoles) {
     EXPECT_EQ(back.role, Role::facility);
     EXPECT_EQ(back.facility, "79001");
     expect_strict<wire::AuthOk>(encoded(m));
-    for (char role : {0, 5}) EXPECT_FALSE(wire::decode(std::string{role, 0, 0}, back));
+    for (char role : {0, 6}) EXPECT_FALSE(wire::decode(std::string{role, 0, 0}, back));
+    ASSERT_TRUE(wire::decode(std::string{5, 0, 0}, back));
+    EXPECT_EQ(back.role, Role::steward);
+}
+
+wire::PersonOp decoded_op(std::string_view json) {
+    wire::PersonOp m;
+    std::string problem;
+    EXPECT_TRUE(wire::decode(json, m, problem)) << json << ": " << problem;
+    return m;
+}
+
+std::string op_problem(std::string_view json) {
+    wire::PersonOp m;
+    std::string problem;
+    EXPECT_FALSE(wire::decode(json, m, problem)) << json;
+    return problem;
+}
+
+TEST(WireMessages, PersonOpsRoundTripWithExactlyTheirMembers) {
+    using K = wire::PersonOpKind;
+    wire::PersonOp merge;
+    merge.kind = K::merge;
+    merge.into = "001090012345";
+    merge.from = "P2";
+    merge.id = "ignored: merge takes no id";
+    merge.why = "one \"person\"\nNguyễn";
+    const std::string json = encoded(merge);
+    EXPECT_EQ(json, "{\"op\":\"merge\",\"into\":\"001090012345\",\"from\":\"P2\",\"why\":\"one \\\"person\\\"\\nNguyễn\"}");
+    wire::PersonOp back = decoded_op(json);
+    EXPECT_EQ(back.kind, K::merge);
+    EXPECT_EQ(back.into, merge.into);
+    EXPECT_EQ(back.from, merge.from);
+    EXPECT_EQ(back.why, merge.why);
+    EXPECT_TRUE(back.id.empty());
+
+    for (K kind : {K::person, K::audit, K::reviews, K::decide, K::merge, K::unmerge, K::unlink, K::relink}) {
+        wire::PersonOp m;
+        m.kind = kind;
+        m.id = m.into = m.from = "P1";
+        m.facility = "01001";
+        m.ma_lk = "LK1";
+        m.review = 3;
+        m.merge = 4;
+        m.limit = 5;
+        m.why = "because";
+        const std::string text = encoded(m);
+        EXPECT_EQ(encoded(decoded_op(text)), text) << text;
+        EXPECT_EQ(text.find("\"why\"") != std::string::npos, wire::writes(kind)) << text;
+    }
+    EXPECT_EQ(decoded_op("{\"op\":\"reviews\"}").limit, 100u);
+    EXPECT_FALSE(decoded_op("{\"op\":\"decide\",\"review\":2,\"decision\":\"nolink\"}").link);
+    EXPECT_TRUE(decoded_op("{ \"decision\" : \"link\", \"review\" : 2, \"op\" : \"decide\" }").link);
+}
+
+TEST(WireMessages, PersonOpsAreDecodedStrictly) {
+    EXPECT_EQ(op_problem("[1]"), "PERSON_OP payload is not a JSON object");
+    EXPECT_EQ(op_problem("{\"op\":\"person\",\"id\":\"P1\""), "PERSON_OP payload is not a JSON object");
+    EXPECT_NE(op_problem("{\"id\":\"P1\"}").find("\"op\" must be one of"), std::string::npos);
+    EXPECT_NE(op_problem("{\"op\":\"delete\"}").find("\"op\" must be one of"), std::string::npos);
+    EXPECT_EQ(op_problem("{\"op\":\"person\",\"op\":\"audit\",\"id\":\"P1\"}"), "PERSON_OP needs one \"op\", a string");
+    EXPECT_EQ(op_problem("{\"op\":\"person\",\"id\":\"P1\",\"colour\":1}"), "PERSON_OP has an unknown member \"colour\"");
+    EXPECT_EQ(op_problem("{\"op\":\"person\"}"), "op person needs \"id\"");
+    EXPECT_EQ(op_problem("{\"op\":\"person\",\"id\":\"P1\",\"why\":\"x\"}"), "op person takes no \"why\"");
+    EXPECT_EQ(op_problem("{\"op\":\"relink\",\"facility\":\"01001\",\"ma_lk\":\"A\"}"), "op relink needs \"id\"");
+    for (const char* bad : {"{\"op\":\"person\",\"id\":\"\"}", "{\"op\":\"person\",\"id\":7}",
+                            "{\"op\":\"person\",\"id\":\"P1\",\"id\":\"P2\"}", "{\"op\":\"unmerge\",\"merge\":0}",
+                            "{\"op\":\"unmerge\",\"merge\":-3}", "{\"op\":\"unmerge\",\"merge\":1.5}",
+                            "{\"op\":\"unmerge\",\"merge\":\"1\"}", "{\"op\":\"reviews\",\"limit\":0}",
+                            "{\"op\":\"decide\",\"review\":1,\"decision\":\"maybe\"}",
+                            "{\"op\":\"merge\",\"into\":\"P1\",\"from\":\"P2\",\"why\":null}"}) {
+        EXPECT_NE(op_problem(bad).find("must appear once, as"), std::string::npos) << bad;
+    }
 }
 
 TEST(WireMessages, PushRoundTrips) {

@@ -8,7 +8,7 @@
 namespace ehb::person {
 namespace {
 
-enum Rule : char { kGivenBirth = 'g', kFamilyBirth = 'f', kNameYear = 'y', kNameWard = 'w' };
+enum Rule : char { kBirth = 'b', kNameYear = 'y', kNameWard = 'w' };
 
 uint64_t key(Rule rule, std::string_view a, std::string_view b, std::string_view c) {
     std::string k;
@@ -22,28 +22,72 @@ uint64_t key(Rule rule, std::string_view a, std::string_view b, std::string_view
     return XXH3_64bits(k.data(), k.size());
 }
 
-void add_keys(const Profile& p, const NameParts& n, std::vector<uint64_t>& out) {
+// 14 bits of the given name, 10 of the family name, 4 of the given name's
+// first and 4 of its last letter.
+uint32_t name_tag(const NameParts& n) {
+    const auto given = static_cast<uint32_t>(XXH3_64bits(n.given.data(), n.given.size()) & 0x3fff);
+    const auto family = static_cast<uint32_t>(XXH3_64bits(n.family.data(), n.family.size()) & 0x3ff);
+    const uint32_t first = n.given.empty() ? 0 : n.given.front() & 0xf;
+    const uint32_t last = n.given.empty() ? 0 : n.given.back() & 0xf;
+    return given << 18 | family << 8 | first << 4 | last;
+}
+
+void add_keys(const Profile& p, const NameParts& n, std::vector<BlockKey>& out) {
     const char year[2] = {static_cast<char>(p.year >> 8), static_cast<char>(p.year & 0xff)};
     if (p.full_date()) {
         // Day and month in sorted order, so that a swapped date shares the key.
         const uint8_t lo = std::min(p.month, p.day), hi = std::max(p.month, p.day);
         const char date[4] = {year[0], year[1], static_cast<char>(lo), static_cast<char>(hi)};
-        const std::string_view d(date, sizeof date);
-        out.push_back(key(kGivenBirth, n.given, d, {}));
-        out.push_back(key(kFamilyBirth, n.family, d, {}));
+        out.push_back({key(kBirth, std::string_view(date, sizeof date), {}, {}), name_tag(n), Filter::names});
     }
-    if (p.year != 0) out.push_back(key(kNameYear, n.family, n.given, std::string_view(year, 2)));
-    if (!p.location.empty()) out.push_back(key(kNameWard, n.family, n.given, p.location));
+    if (p.year != 0) {
+        out.push_back({key(kNameYear, n.family, n.given, std::string_view(year, 2)),
+                       static_cast<uint32_t>(p.month) << 8 | p.day, Filter::date});
+    }
+    if (!p.location.empty()) out.push_back({key(kNameWard, n.family, n.given, p.location), 0, Filter::none});
 }
 
 }  // namespace
 
-void index_keys(const Profile& p, std::vector<uint64_t>& out) {
+bool block_match(uint64_t value, const BlockKey& key) {
+    const auto tag = static_cast<uint32_t>(value);
+    switch (key.filter) {
+        case Filter::none: return true;
+        case Filter::names: {
+            const uint32_t diff = tag ^ key.tag;
+            if ((diff >> 18) == 0) return true;  // the given name
+            // The family name, and the given name's first or last letter.
+            return (diff & 0x3ff00) == 0 && ((diff & 0xf0) == 0 || (diff & 0x0f) == 0);
+        }
+        case Filter::date: {
+            const uint32_t month = tag >> 8, day = tag & 0xff, want_month = key.tag >> 8, want_day = key.tag & 0xff;
+            if (month == 0 || day == 0 || want_month == 0 || want_day == 0) return true;
+            return month == want_month || day == want_day;
+        }
+    }
+    return true;
+}
+
+bool filter_block(const std::vector<uint64_t>& values, const BlockKey& key, std::size_t limit,
+                  std::vector<uint64_t>& persons) {
+    const std::size_t before = persons.size();
+    for (uint64_t v : values) {
+        if (!block_match(v, key)) continue;
+        if (persons.size() - before == limit) {
+            persons.resize(before);
+            return false;
+        }
+        persons.push_back(block_person(v));
+    }
+    return true;
+}
+
+void index_keys(const Profile& p, std::vector<BlockKey>& out) {
     if (p.placeholder || !p.has_name()) return;
     add_keys(p, p.name, out);
 }
 
-void query_keys(const Profile& p, std::vector<uint64_t>& out) {
+void query_keys(const Profile& p, std::vector<BlockKey>& out) {
     if (p.placeholder || !p.has_name()) return;
     add_keys(p, p.name, out);
     if (p.has_alt()) add_keys(p, p.alt, out);

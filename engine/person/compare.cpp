@@ -162,6 +162,14 @@ Gamma compare(const Profile& a, const Profile& b) {
     return g;
 }
 
+bool same_citizen_id(const Profile& a, const Profile& b) {
+    for (const Identifier& x : a.ids)
+        if (x.system == IdSystem::cccd)
+            for (const Identifier& y : b.ids)
+                if (y.system == IdSystem::cccd && x.value == y.value) return true;
+    return false;
+}
+
 bool different_citizen_ids(const Profile& a, const Profile& b) {
     bool both = false;
     for (const Identifier& x : a.ids) {

@@ -42,5 +42,7 @@ Gamma compare(const Profile& a, const Profile& b);
 
 // Both carry a citizen ID and none is shared: never an automatic link.
 bool different_citizen_ids(const Profile& a, const Profile& b);
+// They share a citizen ID.
+bool same_citizen_id(const Profile& a, const Profile& b);
 
 }  // namespace ehb::person

@@ -1,7 +1,9 @@
 #include "engine/person/match_config.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <string_view>
 
 namespace ehb::person {
@@ -34,15 +36,13 @@ bool set(MatchConfig& c, std::string_view key, std::string_view v) {
 
 }  // namespace
 
-bool load_match_config(const std::string& path, MatchConfig& cfg, std::string& error) {
-    std::ifstream in(path);
-    if (!in) {
-        error = "cannot read " + path;
-        return false;
-    }
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
-        std::string_view l = line;
+bool parse_match_config(std::string_view text, std::string_view origin, MatchConfig& cfg, std::string& error) {
+    int n = 0;
+    while (!text.empty()) {
+        ++n;
+        const size_t end = text.find('\n');
+        std::string_view l = text.substr(0, end);
+        text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
         if (const size_t hash = l.find('#'); hash != std::string_view::npos) l = l.substr(0, hash);
         l = trim(l);
         if (l.empty()) continue;
@@ -50,7 +50,7 @@ bool load_match_config(const std::string& path, MatchConfig& cfg, std::string& e
         const std::string_view key = eq == std::string_view::npos ? l : trim(l.substr(0, eq));
         const std::string_view value = eq == std::string_view::npos ? std::string_view() : trim(l.substr(eq + 1));
         if (eq == std::string_view::npos || !set(cfg, key, value)) {
-            error = path;
+            error = origin;
             error += ':';
             error += std::to_string(n);
             error += ": bad setting '";
@@ -60,11 +60,33 @@ bool load_match_config(const std::string& path, MatchConfig& cfg, std::string& e
         }
     }
     if (cfg.review_probability >= cfg.link_probability) {
-        error = path;
+        error = origin;
         error += ": review_probability must be below link_probability";
         return false;
     }
     return true;
+}
+
+bool load_match_config(const std::string& path, MatchConfig& cfg, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = "cannot read " + path;
+        return false;
+    }
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return parse_match_config(text, path, cfg, error);
+}
+
+std::string match_config_text(const MatchConfig& cfg) {
+    // %.17g: a probability reads back as the same double.
+    char buf[512];
+    std::snprintf(buf, sizeof buf,
+                  "link_probability = %.17g\nreview_probability = %.17g\nmax_block = %u\nmax_variants = %u\n"
+                  "seed = %llu\nu_pairs = %llu\nem_pairs = %llu\nem_iterations = %d\n",
+                  cfg.link_probability, cfg.review_probability, cfg.max_block, cfg.max_variants,
+                  static_cast<unsigned long long>(cfg.seed), static_cast<unsigned long long>(cfg.u_pairs),
+                  static_cast<unsigned long long>(cfg.em_pairs), cfg.em_iterations);
+    return buf;
 }
 
 }  // namespace ehb::person

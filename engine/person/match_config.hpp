@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace ehb::person {
 
@@ -19,8 +20,16 @@ struct MatchConfig {
     int em_iterations = 30;
 };
 
-// Reads `key = value` lines ('#' starts a comment). False with `error` set on
-// an unknown key or a bad value.
+// Reads `key = value` lines ('#' starts a comment) over what `cfg` holds: a
+// key not given keeps its value. False with `error` set on an unknown key or a
+// bad value.
 bool load_match_config(const std::string& path, MatchConfig& cfg, std::string& error);
+// The same from text; `origin` names it in the error ("origin:line: ...").
+bool parse_match_config(std::string_view text, std::string_view origin, MatchConfig& cfg, std::string& error);
+
+// Every setting but the version as `key = value` lines, which
+// parse_match_config reads back exactly: the model store keeps a model's
+// configuration so, under the model's version.
+std::string match_config_text(const MatchConfig& cfg);
 
 }  // namespace ehb::person

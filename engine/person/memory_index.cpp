@@ -29,11 +29,12 @@ uint64_t MemoryIndex::add(uint32_t r, uint64_t person) {
     for (const Identifier& id : p.ids) ids_.try_emplace(id_key(id), person);
     keys_.clear();
     index_keys(p, keys_);
-    const auto id32 = static_cast<uint32_t>(person);
-    for (uint64_t k : keys_) {
-        auto& list = blocks_[k];
-        if (list.size() > cfg_.max_block || std::find(list.begin(), list.end(), id32) != list.end()) continue;
-        list.push_back(id32);
+    for (const BlockKey& k : keys_) {
+        auto& list = blocks_[k.key];
+        const uint64_t value = block_value(person, k.tag);
+        if (list.size() > block_scan_limit(k, cfg_) || std::find(list.begin(), list.end(), value) != list.end())
+            continue;
+        list.push_back(value);
     }
     return person;
 }
@@ -43,12 +44,11 @@ void MemoryIndex::by_identifier(const Identifier& id, std::vector<uint64_t>& per
     if (it != ids_.end()) persons.push_back(it->second);
 }
 
-bool MemoryIndex::by_block(uint64_t key, std::vector<uint64_t>& persons) {
-    auto it = blocks_.find(key);
+bool MemoryIndex::by_block(const BlockKey& key, std::vector<uint64_t>& persons) {
+    auto it = blocks_.find(key.key);
     if (it == blocks_.end()) return true;
-    if (it->second.size() > cfg_.max_block) return false;
-    persons.insert(persons.end(), it->second.begin(), it->second.end());
-    return true;
+    if (it->second.size() > block_scan_limit(key, cfg_)) return false;
+    return filter_block(it->second, key, cfg_.max_block, persons);
 }
 
 void MemoryIndex::profiles(uint64_t person, std::vector<const Profile*>& out) {

@@ -22,7 +22,7 @@ public:
     uint64_t merged() const { return merged_count_; }
 
     void by_identifier(const Identifier& id, std::vector<uint64_t>& persons) override;
-    bool by_block(uint64_t key, std::vector<uint64_t>& persons) override;
+    bool by_block(const BlockKey& key, std::vector<uint64_t>& persons) override;
     void profiles(uint64_t person, std::vector<const Profile*>& out) override;
     uint64_t root(uint64_t person) override;
     bool never_link(uint64_t, uint64_t) override { return false; }  // no stewards in bulk
@@ -33,11 +33,11 @@ private:
     const std::vector<Profile>& records_;
     const MatchConfig& cfg_;
     std::unordered_map<std::string, uint64_t> ids_;               // system + value → its first holder
-    std::unordered_map<uint64_t, std::vector<uint32_t>> blocks_;  // key → persons, capped at max_block + 1
+    std::unordered_map<uint64_t, std::vector<uint64_t>> blocks_;  // key → block values, capped as the store's scan
     std::vector<std::vector<uint32_t>> variants_;                 // person - 1 → records with distinct demographics
     std::vector<uint64_t> merged_into_;                           // person - 1 → 0, or the person it joined
     std::vector<std::vector<uint64_t>> members_;                  // person - 1 → the persons merged into it
-    std::vector<uint64_t> keys_;
+    std::vector<BlockKey> keys_;
     uint64_t merged_count_ = 0;
 };
 

@@ -156,11 +156,23 @@ Counts labelled_m_counts(const std::vector<Profile>& r, const std::vector<uint32
     return counts;
 }
 
-// Expectation–maximisation of m and the match share over counted patterns, u fixed.
-double expectation_maximisation(const Patterns& patterns, const Counts& u, Counts& m, int iterations) {
+// Level counts of pairs known to be one person, without the fields in `skip`.
+Counts known_counts(const std::vector<Gamma>& matches, std::initializer_list<Field> skip) {
+    Counts c{};
+    for (const Gamma& g : matches)
+        for (int f = 0; f < kFields; ++f)
+            if (g.level[f] != kMissing && std::find(skip.begin(), skip.end(), f) == skip.end()) c[f][g.level[f]] += 1;
+    return c;
+}
+
+// Expectation–maximisation of m and the match share over counted patterns, u
+// fixed. `known` (counts of pairs known to be matches) joins the expected
+// matches of every iteration; it is not part of the sample's match share.
+double expectation_maximisation(const Patterns& patterns, const Counts& u, const Counts& known, Counts& m,
+                                int iterations) {
     double lambda = 0.1;
     for (int it = 0; it < iterations; ++it) {
-        Counts acc{};
+        Counts acc = known;
         double matched = 0, total = 0;
         for (const auto& [key, count] : patterns) {
             const Gamma g = unpack(key);
@@ -280,7 +292,8 @@ double Model::score(const Gamma& g, const Profile& a, const Profile& b) const {
 
 double Model::score_of(double probability) { return std::log2(probability / (1 - probability)); }
 
-Model train(const std::vector<Profile>& r, const MatchConfig& cfg, TrainingReport& report) {
+Model train(const std::vector<Profile>& r, const MatchConfig& cfg, TrainingReport& report,
+            const std::vector<Gamma>& matches) {
     Model model;
     std::vector<uint32_t> usable;
     for (uint32_t i = 0; i < r.size(); ++i) {
@@ -292,6 +305,7 @@ Model train(const std::vector<Profile>& r, const MatchConfig& cfg, TrainingRepor
     }
     report = TrainingReport{};
     report.records = usable.size();
+    report.decided_links = matches.size();
     Random rng{cfg.seed};
     // u: pairs drawn at random are, all but a vanishing share, different persons.
     Counts uc{};
@@ -315,12 +329,17 @@ Model train(const std::vector<Profile>& r, const MatchConfig& cfg, TrainingRepor
         r, usable, [](const Profile& p) { return hash_text(p.name.family, p.name.middle, p.name.given); },
         {kFamily, kMiddle, kGiven}, cfg.em_pairs, rng);
     Counts m_birth = starting_m(), m_name = starting_m();
-    report.lambda_by_birth = expectation_maximisation(by_birth.patterns, model.u, m_birth, cfg.em_iterations);
-    report.lambda_by_name = expectation_maximisation(by_name.patterns, model.u, m_name, cfg.em_iterations);
+    report.lambda_by_birth = expectation_maximisation(by_birth.patterns, model.u, known_counts(matches, {kBirth}),
+                                                      m_birth, cfg.em_iterations);
+    report.lambda_by_name = expectation_maximisation(
+        by_name.patterns, model.u, known_counts(matches, {kFamily, kMiddle, kGiven}), m_name, cfg.em_iterations);
     report.iterations = cfg.em_iterations;
     report.pairs_by_birth = by_birth.pairs;
     report.pairs_by_name = by_name.pairs;
     Counts labelled = labelled_m_counts(r, usable, cfg.em_pairs, rng, report.labelled_pairs);
+    const Counts decided = known_counts(matches, {kIds});
+    for (int f = 0; f < kFields; ++f)
+        for (int l = 0; l < kLevels[f]; ++l) labelled[f][l] += decided[f][l];
     Counts m_labelled{};
     normalise(labelled, m_labelled);
     const bool use_labels = report.labelled_pairs >= kMinLabelledPairs;
@@ -341,16 +360,27 @@ Model train(const std::vector<Profile>& r, const MatchConfig& cfg, TrainingRepor
     return model;
 }
 
+double online_prior(uint64_t known_persons) {
+    return 0.5 / static_cast<double>(std::max<uint64_t>(known_persons, 1000));
+}
+
 std::string model_json(const Model& model, const MatchConfig& cfg, const TrainingReport& report) {
     std::string out = "{\n  \"config_version\": \"";
     out += cfg.version;
     out += "\",\n";
-    char buf[256];
+    char buf[768];  // %f of any double fits
     std::snprintf(buf, sizeof buf,
                   "  \"records\": %llu,\n  \"prior\": %.6g,\n  \"expected_matches\": %.0f,\n"
-                  "  \"link_probability\": %g,\n  \"review_probability\": %g,\n  \"fields\": {\n",
+                  "  \"link_probability\": %.15g,\n  \"review_probability\": %.15g,\n"
+                  "  \"max_block\": %u,\n  \"max_variants\": %u,\n"
+                  "  \"decisions\": {\"link\": %llu, \"nolink\": %llu, \"nolink_still_linked\": %llu, "
+                  "\"nolink_to_review\": %llu},\n  \"fields\": {\n",
                   static_cast<unsigned long long>(report.records), model.prior, report.expected_matches,
-                  cfg.link_probability, cfg.review_probability);
+                  cfg.link_probability, cfg.review_probability, cfg.max_block, cfg.max_variants,
+                  static_cast<unsigned long long>(report.decided_links),
+                  static_cast<unsigned long long>(report.decided_nolinks),
+                  static_cast<unsigned long long>(report.nolinks_linked),
+                  static_cast<unsigned long long>(report.nolinks_reviewed));
     out += buf;
     for (int f = 0; f < kFields; ++f) {
         out += "    \"";

@@ -58,12 +58,27 @@ struct TrainingReport {
     double lambda_by_birth = 0, lambda_by_name = 0;  // share of matches EM found in each sample
     double expected_matches = 0;                      // pairs of one person in the whole set
     int iterations = 0;
+    // Review items a steward decided: "link" pairs counted as matches in m;
+    // "nolink" pairs scored by the new model, and how many of them it would
+    // still link automatically or send to review (at the online prior).
+    uint64_t decided_links = 0, decided_nolinks = 0, nolinks_linked = 0, nolinks_reviewed = 0;
 };
 
-// Estimates a model from prepared records (placeholders and nameless ones are skipped).
-Model train(const std::vector<Profile>& records, const MatchConfig& cfg, TrainingReport& report);
+// Estimates a model from prepared records (placeholders and nameless ones are
+// skipped). `matches` are pairs known to be one person (a steward's
+// decisions): they count in every estimate of m, in the pairs sharing an
+// identifier and as certain matches in each EM sample.
+Model train(const std::vector<Profile>& records, const MatchConfig& cfg, TrainingReport& report,
+            const std::vector<Gamma>& matches = {});
 
-// The model as JSON: every m, u and weight by field and level, the prior and the config version.
+// Online, the prior is the chance that a new record is one given known person:
+// about one in twice the persons (half the records are a person's first).
+// Below 1,000 persons it stays at 1/2,000, so that a young store does not link
+// on thin evidence.
+double online_prior(uint64_t known_persons);
+
+// The model as JSON: every m, u and weight by field and level, the prior, the
+// configuration (version, thresholds, limits) and what training used.
 std::string model_json(const Model& model, const MatchConfig& cfg, const TrainingReport& report);
 
 // The model as bytes for the store (m, u, prior, term frequencies), and back.

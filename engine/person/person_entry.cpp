@@ -6,7 +6,7 @@
 namespace ehb::person {
 namespace {
 
-constexpr uint8_t kLayout = 1;
+constexpr uint8_t kLayout = 2;  // 2: identifiers carry their first log entry
 
 struct Out {
     std::string& s;
@@ -121,6 +121,7 @@ std::string encode_entry(const PersonEntry& e) {
         put_id(o, i.id);
         o.num(i.first_day);
         o.num(i.last_day);
+        o.num(i.first_seq);
     }
     for (const BestField& f : e.best) {
         o.str(f.value);
@@ -146,6 +147,7 @@ std::optional<PersonEntry> decode_entry(std::string_view bytes) {
         s.id = get_id(in);
         s.first_day = in.num<uint32_t>();
         s.last_day = in.num<uint32_t>();
+        s.first_seq = in.num<uint64_t>();
     }
     for (BestField& f : e.best) {
         f.value = in.str();
@@ -171,7 +173,7 @@ bool survive(PersonEntry& e, const PersonRecord& r, uint64_t seq) {
     return changed;
 }
 
-bool see_identifiers(PersonEntry& e, const Profile& p, uint32_t day) {
+bool see_identifiers(PersonEntry& e, const Profile& p, uint32_t day, uint64_t seq) {
     bool added = false;  // anything to write back
     for (const Identifier& id : p.ids) {
         auto it = std::find_if(e.identifiers.begin(), e.identifiers.end(), [&](const IdentifierSeen& s) {
@@ -182,7 +184,7 @@ bool see_identifiers(PersonEntry& e, const Profile& p, uint32_t day) {
             if (day > it->last_day) it->last_day = day, added = true;
             continue;
         }
-        e.identifiers.push_back({id, day, day});
+        e.identifiers.push_back({id, day, day, seq});
         added = true;
     }
     return added;

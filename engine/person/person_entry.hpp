@@ -28,6 +28,7 @@ std::string_view best_field_name(BestFieldId f);
 struct IdentifierSeen {
     Identifier id;
     uint32_t first_day = 0, last_day = 0;  // arrival of the first and the latest record carrying it, days since 1970
+    uint64_t first_seq = 0;                // the log entry of the first (an unmerge tells who brought it)
 };
 
 struct PersonEntry {
@@ -46,7 +47,8 @@ std::optional<PersonEntry> decode_entry(std::string_view bytes);
 // data, then the most recent. Returns true when any field changed.
 bool survive(PersonEntry& e, const PersonRecord& r, uint64_t seq);
 
-// Adds the record's identifiers, or moves their last-seen day; true when the entry changed.
-bool see_identifiers(PersonEntry& e, const Profile& p, uint32_t day);
+// Adds the identifiers of the record at log entry `seq`, or moves their
+// last-seen day; true when the entry changed.
+bool see_identifiers(PersonEntry& e, const Profile& p, uint32_t day, uint64_t seq);
 
 }  // namespace ehb::person

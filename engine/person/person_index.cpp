@@ -1,6 +1,7 @@
 #include "engine/person/person_index.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "engine/person/blocking.hpp"
 #include "engine/person/model_store.hpp"
@@ -36,8 +37,10 @@ PersonIndex::PersonIndex(MatchConfig cfg) : cfg_(std::move(cfg)), model_(bootstr
 void PersonIndex::refresh_model(const StoreReader& store) {
     std::string latest = latest_model_version(store);
     if (latest == version_) return;
-    if (auto model = load_model(store, latest)) {
-        model_ = std::move(*model);
+    if (auto stored = load_model(store, latest)) {
+        // The thresholds and limits are versioned with the model: they come with it.
+        model_ = std::move(stored->model);
+        cfg_ = std::move(stored->config);
         version_ = std::move(latest);
     }
 }
@@ -50,7 +53,7 @@ uint64_t PersonIndex::place(StoreWriter& store, const Profile& profile, const Pe
     // person: about one in twice the persons (half the records are a person's
     // first). Below 1,000 persons it stays at 1/2,000, so that a young store
     // does not link on thin evidence.
-    model_.prior = 0.5 / static_cast<double>(std::max<uint64_t>(known, 1000));
+    model_.prior = online_prior(known);
     Resolver resolver(model_, cfg_);
     d = resolver.resolve(profile, index);
 
@@ -60,6 +63,8 @@ uint64_t PersonIndex::place(StoreWriter& store, const Profile& profile, const Pe
     bool changed = false;
     if (entry == nullptr) {
         person = person != 0 ? person : known + 1;
+        // Blocking values hold the person in 32 bits (engine/person/blocking.hpp).
+        if (person >> 32) throw std::length_error("the person index is full: 2^32 persons");
         fresh.created_us = arrival_us;
         entry = &fresh;
         changed = true;
@@ -71,7 +76,7 @@ uint64_t PersonIndex::place(StoreWriter& store, const Profile& profile, const Pe
         // Findable under its new spellings even when no more profiles are kept.
         keys_.clear();
         index_keys(profile, keys_);
-        for (uint64_t k : keys_) store.file_person(k, person);
+        for (const BlockKey& k : keys_) store.file_block(k.key, block_value(person, k.tag));
     }
     const PersonKey self = PersonKey::person(person);
     for (const Identifier& id : profile.ids) {
@@ -79,14 +84,14 @@ uint64_t PersonIndex::place(StoreWriter& store, const Profile& profile, const Pe
         // An identifier another person holds stays theirs (a steward decides).
         if (key && !store.owner_of(key)) store.link(key, self);
     }
-    changed = see_identifiers(*entry, profile, static_cast<uint32_t>(arrival_us / 86'400'000'000)) || changed;
+    changed = see_identifiers(*entry, profile, static_cast<uint32_t>(arrival_us / 86'400'000'000), seq) || changed;
     const bool best_changed = survive(*entry, record, seq);
     if (changed || best_changed) store.put_person(person, encode_entry(*entry));
     if (best_changed && entry != &fresh) identity_event(store, "best_record_changed", person, 0, 0, arrival_us);
 
     if (d.merge != 0) {
         const uint64_t from = index.root(d.merge), into = index.root(person);
-        if (from != into) merge_persons(store, into, from, {std::string(principal), std::string(d.reason), arrival_us});
+        if (from != into) merge_persons(store, into, from, {std::string(principal), std::string(d.reason), arrival_us, true});
     }
     d.person = person;
     if (d.band == Band::review) open_review(store, d, person, seq);

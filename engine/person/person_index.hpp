@@ -21,8 +21,9 @@ class PersonIndex {
 public:
     explicit PersonIndex(MatchConfig cfg = {});
 
-    // Takes the store's latest model when it changed (ehb person-model train);
-    // the bootstrap model until there is one. Ingest calls it once a batch.
+    // Takes the store's latest model when it changed (ehb person-model train),
+    // with the thresholds and limits stored with it; the bootstrap model and
+    // the configuration given here until there is one. Ingest calls it once a batch.
     void refresh_model(const StoreReader& store);
     const std::string& model_version() const { return version_; }
 
@@ -41,7 +42,7 @@ private:
     MatchConfig cfg_;
     Model model_;
     std::string version_;  // of model_; empty: the bootstrap model
-    std::vector<uint64_t> keys_;
+    std::vector<BlockKey> keys_;
 };
 
 }  // namespace ehb::person

@@ -25,6 +25,7 @@ bool parse_source(std::string_view name, Source& out);
 struct Identifier {
     IdSystem system;
     std::string value;  // bhxh: the 10 digits; te1: the whole card; mrn: "<facility>|<patient number>"
+    friend bool operator==(const Identifier&, const Identifier&) = default;
 };
 
 // What a source sent. Birth dates are yyyymmdd, yyyy-mm-dd, yyyymm, yyyy or the

@@ -24,6 +24,7 @@ Resolver::Resolver(const Model& model, const MatchConfig& cfg)
 
 Resolver::Scored Resolver::score_person(const Profile& record, uint64_t person, Candidates& index) {
     Scored s{person};
+    bool other_id = false, same_id = false;
     profiles_.clear();
     index.profiles(person, profiles_);
     for (const Profile* p : profiles_) {
@@ -33,8 +34,12 @@ Resolver::Scored Resolver::score_person(const Profile& record, uint64_t person, 
             s.score = score;
             s.other_given_name = g.level[kGiven] == kLevels[kGiven] - 1;
         }
-        s.other_citizen_id = s.other_citizen_id || different_citizen_ids(record, *p);
+        other_id = other_id || different_citizen_ids(record, *p);
+        same_id = same_id || same_citizen_id(record, *p);
     }
+    // A person may hold two citizen IDs (a steward merged them: a re-issued
+    // chip); a record with either is theirs, not another citizen's.
+    s.other_citizen_id = other_id && !same_id;
     return s;
 }
 
@@ -100,7 +105,7 @@ void Resolver::by_model(const Profile& record, Candidates& index, Decision& d) {
     query_keys(record, keys_);
     persons_.clear();
     size_t oversized = 0;
-    for (uint64_t k : keys_) oversized += index.by_block(k, persons_) ? 0 : 1;
+    for (const BlockKey& k : keys_) oversized += index.by_block(k, persons_) ? 0 : 1;
     // Persons merged into one are one candidate.
     for (uint64_t& p : persons_) p = index.root(p);
     std::sort(persons_.begin(), persons_.end());

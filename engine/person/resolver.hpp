@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/person/blocking.hpp"
 #include "engine/person/match_config.hpp"
 #include "engine/person/model.hpp"
 #include "engine/person/profile.hpp"
@@ -25,9 +26,10 @@ public:
     virtual ~Candidates() = default;
     // Appends the person holding this identifier, if any.
     virtual void by_identifier(const Identifier& id, std::vector<uint64_t>& persons) = 0;
-    // Appends the persons under a blocking key; false (nothing appended) when
-    // there are more than the configured maximum.
-    virtual bool by_block(uint64_t key, std::vector<uint64_t>& persons) = 0;
+    // Appends the persons under a blocking key whose name fingerprints match
+    // (engine/person/blocking.hpp); false (nothing appended) when there are
+    // more than the configured maximum.
+    virtual bool by_block(const BlockKey& key, std::vector<uint64_t>& persons) = 0;
     virtual void profiles(uint64_t person, std::vector<const Profile*>& out) = 0;
     // The person `person` was merged into (itself when it was not).
     virtual uint64_t root(uint64_t person) = 0;
@@ -68,7 +70,7 @@ private:
     const MatchConfig& cfg_;
     double link_score_, review_score_;
     std::vector<uint64_t> persons_;
-    std::vector<uint64_t> keys_;
+    std::vector<BlockKey> keys_;
     std::vector<const Profile*> profiles_;
 };
 

@@ -66,6 +66,7 @@ uint64_t audit(StoreWriter& w, std::string_view op, const Actor& who, std::strin
     member(row, "op", op);
     member(row, "principal", who.principal);
     member(row, "why", who.why);
+    if (who.automatic) row += ",\"automatic\":true";
     row += subject;  // ,"into":..,"from":.. and the like
     row += ",\"before\":";
     row += before;
@@ -158,6 +159,8 @@ uint64_t merge_persons(StoreWriter& w, uint64_t into, uint64_t from, const Actor
     std::string subject;
     member(subject, "into", std::to_string(into));
     member(subject, "from", std::to_string(from));
+    // Records after this entry arrived while merged (unmerge sorts them out).
+    number(subject, "log_seq", w.next_seq() - 1);
     const uint64_t id = audit(w, "merge", who, subject, before, summary(w, into));
     identity_event(w, "merged", into, from, id, who.now_us);
     return id;
@@ -182,6 +185,9 @@ void Steward::unmerge(StoreWriter& w, uint64_t merge_id, const Actor& who) {
         throw StewardError("no merge " + std::to_string(merge_id));
     const uint64_t into = std::strtoull(std::string(into_s).c_str(), nullptr, 10);
     const uint64_t from = std::strtoull(std::string(from_s).c_str(), nullptr, 10);
+    uint64_t since = 0;
+    if (e["log_seq"].get(since) != simdjson::SUCCESS)
+        throw StewardError("merge " + std::to_string(merge_id) + " does not say where the log stood");
     PersonEntry a = load(w, into), b = load(w, from);
     if (b.merged_into != into)
         throw StewardError("merge " + std::to_string(merge_id) + " was undone already");
@@ -196,6 +202,10 @@ void Steward::unmerge(StoreWriter& w, uint64_t merge_id, const Actor& who) {
     put(w, from, b);
     put(w, into, a);
     w.set_never_link(into, from);
+    const std::vector<std::string> moved = return_records(w, into, from, since);
+    // Records left `into` for `from`: each one's best record is built again from its own.
+    const bool rebuilt_into = !moved.empty() && rebuild_best(w, into);
+    const bool rebuilt_from = !moved.empty() && rebuild_best(w, from);
     std::string after = "{\"into\":" + summary(w, into);
     after += ",\"from\":";
     after += summary(w, from);
@@ -204,12 +214,126 @@ void Steward::unmerge(StoreWriter& w, uint64_t merge_id, const Actor& who) {
     number(subject, "merge", merge_id);
     member(subject, "into", std::to_string(into));
     member(subject, "from", std::to_string(from));
+    subject += ",\"returned\":[";
+    for (const std::string& key : moved) {
+        if (subject.back() != '[') subject += ',';
+        append_canonical_string(subject, key);
+    }
+    subject += ']';
     const uint64_t id = audit(w, "unmerge", who, subject, before, after);
     identity_event(w, "unmerged", into, from, id, who.now_us);
+    if (rebuilt_into) identity_event(w, "best_record_changed", into, 0, id, who.now_us);
+    if (rebuilt_from) identity_event(w, "best_record_changed", from, 0, id, who.now_us);
+}
+
+bool Steward::rebuild_best(StoreWriter& w, uint64_t person) {
+    PersonEntry e = load(w, person);
+    const auto before = e.best;
+    e.best = {};
+    std::vector<uint64_t> seqs;
+    w.filed(PersonKey::person(person), seqs);
+    std::sort(seqs.begin(), seqs.end());
+    for (uint64_t seq : seqs) {
+        PersonRecord record;
+        if (stored_record(w, decompressor_, parser_, canonical_, seq, record)) survive(e, record, seq);
+    }
+    bool changed = false;
+    for (std::size_t i = 0; i < e.best.size(); ++i)
+        changed = changed || e.best[i].value != before[i].value || e.best[i].seq != before[i].seq;
+    if (changed) put(w, person, e);
+    return changed;
+}
+
+std::vector<std::string> Steward::return_records(StoreWriter& w, uint64_t into, uint64_t from, uint64_t since) {
+    StoredModel stored{bootstrap_model(), MatchConfig{}, {}};
+    if (auto latest = load_model(w, latest_model_version(w))) stored = std::move(*latest);
+    Model& model = stored.model;
+    model.prior = online_prior(w.last_person());  // as ingest's
+    const double link_score = Model::score_of(stored.config.link_probability);
+    std::vector<uint64_t> seqs;
+    w.filed(PersonKey::person(into), seqs);
+    std::vector<std::string> moved;
+    std::vector<const Profile*> profiles;
+    for (uint64_t seq : seqs) {
+        Profile record;
+        if (seq <= since || !record_profile(w, seq, record)) continue;
+        StoreIndex index(w, stored.config);
+        // An identifier known before the merge decides; one this record
+        // brought while merged is no evidence, and goes where the record goes.
+        uint64_t holder = 0;
+        std::vector<IdentifierSeen> brought;
+        for (const Identifier& id : record.ids) {
+            const PersonKey key = identifier_key(id);
+            const PersonKey owner = key ? w.owner_of(key) : PersonKey{};
+            if (owner.type != schema::PersonType::person) continue;
+            if (const PersonEntry* e = owner.value == into ? index.entry(into) : nullptr) {
+                auto seen = std::find_if(e->identifiers.begin(), e->identifiers.end(),
+                                         [&](const IdentifierSeen& s) { return s.id == id; });
+                if (seen != e->identifiers.end() && seen->first_seq > since) {
+                    if (seen->first_seq == seq) brought.push_back(*seen);
+                    continue;
+                }
+            }
+            if (holder == 0) holder = index.root(owner.value);
+        }
+        if (holder == into) continue;
+        bool back = holder == from;
+        if (holder == 0) {
+            // The best of each side; on `into`'s side not the profile the record itself left there.
+            auto best = [&](uint64_t person, bool skip_own) {
+                double top = -INFINITY;
+                profiles.clear();
+                index.profiles(person, profiles);
+                for (const Profile* p : profiles) {
+                    if (skip_own && p->same_demographics(record)) continue;
+                    top = std::max(top, model.score(compare(record, *p), record, *p));
+                }
+                return top;
+            };
+            const double to_from = best(from, false);
+            back = to_from >= link_score && to_from > best(into, true);
+        }
+        if (!back) continue;
+        auto entry = w.entry(seq);
+        if (!entry) continue;
+        std::string key(entry->episode_key);
+        refile(w, key, from, record);
+        if (!brought.empty()) {
+            PersonEntry left = load(w, into), joined = load(w, from);
+            for (const IdentifierSeen& s : brought) {
+                w.link(identifier_key(s.id), PersonKey::person(from));
+                std::erase_if(left.identifiers, [&](const IdentifierSeen& i) { return i.id == s.id; });
+                joined.identifiers.push_back(s);
+            }
+            put(w, into, left);
+            put(w, from, joined);
+        }
+        moved.push_back(std::move(key));
+    }
+    return moved;
 }
 
 bool Steward::record_profile(const StoreReader& r, uint64_t seq, Profile& out) {
     return stored_profile(r, decompressor_, parser_, canonical_, seq, out);
+}
+
+void Steward::refile(StoreWriter& w, std::string_view episode_key, uint64_t person, const Profile& profile) {
+    auto head = w.episode(episode_key);
+    if (!head) throw StewardError("no episode " + std::string(episode_key));
+    w.unfile(head->filed_under, head->current_seq);
+    head->filed_under = PersonKey::person(person);
+    w.file(head->filed_under, head->current_seq);
+    w.set_episode(episode_key, *head);
+    PersonEntry target = load(w, person);
+    const bool seen = std::any_of(target.profiles.begin(), target.profiles.end(),
+                                  [&](const Profile& p) { return p.same_demographics(profile); });
+    if (!seen && target.profiles.size() < MatchConfig{}.max_variants) {
+        target.profiles.push_back(profile);
+        put(w, person, target);
+    }
+    std::vector<BlockKey> keys;
+    index_keys(profile, keys);
+    for (const BlockKey& k : keys) w.file_block(k.key, block_value(person, k.tag));
 }
 
 uint64_t Steward::move_episode(StoreWriter& w, std::string_view episode_key, uint64_t person, const Actor& who,
@@ -222,28 +346,17 @@ uint64_t Steward::move_episode(StoreWriter& w, std::string_view episode_key, uin
     if (!record_profile(w, head->current_seq, profile))
         throw StewardError("the episode's record cannot be read back");
     const bool fresh = person == 0;
-    PersonEntry target;
     if (fresh) {
         person = w.last_person() + 1;
-        target.created_us = who.now_us;
-    } else {
-        target = load(w, person);
+        PersonEntry created;
+        created.created_us = who.now_us;
+        put(w, person, created);
     }
     std::string before = "{\"episode\":";
     append_canonical_string(before, episode_key);
     member(before, "person", std::to_string(old));
     before += '}';
-    w.unfile(head->filed_under, head->current_seq);
-    head->filed_under = PersonKey::person(person);
-    w.file(head->filed_under, head->current_seq);
-    w.set_episode(episode_key, *head);
-    const bool seen = std::any_of(target.profiles.begin(), target.profiles.end(),
-                                  [&](const Profile& p) { return p.same_demographics(profile); });
-    if (!seen && target.profiles.size() < MatchConfig{}.max_variants) target.profiles.push_back(profile);
-    std::vector<uint64_t> keys;
-    index_keys(profile, keys);
-    for (uint64_t k : keys) w.file_person(k, person);
-    put(w, person, target);
+    refile(w, episode_key, person, profile);
     if (fresh) w.set_never_link(old, person);
     std::string after = "{\"episode\":";
     append_canonical_string(after, episode_key);

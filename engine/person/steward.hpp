@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/parse.hpp"
 #include "engine/person/resolver.hpp"
@@ -27,6 +28,7 @@ struct Actor {
     std::string principal;  // who
     std::string why;        // the reason given
     int64_t now_us = 0;     // when
+    bool automatic = false; // ingest's own decision, not a steward's (re-matching may revisit it)
 };
 
 // Merges `from` (with the persons merged into it) into `into` and returns the
@@ -49,9 +51,9 @@ public:
         return merge_persons(w, into, from, who);
     }
     // Undoes merge `merge_id`: the person merged and the persons merged into
-    // it are their own again, with every record filed under them (those that
-    // arrived since, by their identifiers, too); the two are never merged
-    // automatically again.
+    // it are their own again, with every record filed under them, and the
+    // records that arrived while merged go to the one they belong to (see
+    // return_records); the two are never merged automatically again.
     void unmerge(StoreWriter& w, uint64_t merge_id, const Actor& who);
     // Files an episode's current version under `person`.
     void link(StoreWriter& w, std::string_view episode_key, uint64_t person, const Actor& who);
@@ -72,6 +74,16 @@ private:
     bool record_profile(const StoreReader& r, uint64_t seq, Profile& out);
     uint64_t move_episode(StoreWriter& w, std::string_view episode_key, uint64_t person, const Actor& who,
                           std::string_view op);
+    // Files the episode's current version (its record's demographics:
+    // `profile`) under `person`, findable by its profile.
+    void refile(StoreWriter& w, std::string_view episode_key, uint64_t person, const Profile& profile);
+    // After an unmerge: the records filed under `into` since the merge (log
+    // entries after `since`) that belong to `from` go back to it, by their
+    // identifiers or, for those the model placed, when they are surely `from`
+    // and more like `from` than like `into`. Returns their episode keys.
+    std::vector<std::string> return_records(StoreWriter& w, uint64_t into, uint64_t from, uint64_t since);
+    // Builds the person's best record again from the records filed under it; true when it changed.
+    bool rebuild_best(StoreWriter& w, uint64_t person);
 
     Decompressor decompressor_;
     EpisodeParser parser_;

@@ -29,8 +29,10 @@ void StoreIndex::by_identifier(const Identifier& id, std::vector<uint64_t>& pers
     if (owner.type == PersonType::person) persons.push_back(owner.value);
 }
 
-bool StoreIndex::by_block(uint64_t key, std::vector<uint64_t>& persons) {
-    return store_.persons_under(key, cfg_.max_block, persons);
+bool StoreIndex::by_block(const BlockKey& key, std::vector<uint64_t>& persons) {
+    values_.clear();
+    if (!store_.block(key.key, block_scan_limit(key, cfg_), values_)) return false;
+    return filter_block(values_, key, cfg_.max_block, persons);
 }
 
 PersonEntry* StoreIndex::entry(uint64_t person) {

@@ -23,7 +23,7 @@ public:
     StoreIndex(const StoreReader& store, const MatchConfig& cfg) : store_(store), cfg_(cfg) {}
 
     void by_identifier(const Identifier& id, std::vector<uint64_t>& persons) override;
-    bool by_block(uint64_t key, std::vector<uint64_t>& persons) override;
+    bool by_block(const BlockKey& key, std::vector<uint64_t>& persons) override;
     void profiles(uint64_t person, std::vector<const Profile*>& out) override;
     uint64_t root(uint64_t person) override;
     bool never_link(uint64_t a, uint64_t b) override { return store_.never_link(a, b); }
@@ -37,6 +37,7 @@ private:
     const StoreReader& store_;
     const MatchConfig& cfg_;
     std::unordered_map<uint64_t, PersonEntry> entries_;  // nodes: the profiles' addresses stay put
+    std::vector<uint64_t> values_;
 };
 
 }  // namespace ehb::person

@@ -1,4 +1,6 @@
 // ehb admin --data DIR principal add NAME --role ROLE [--facility CODE] | list | revoke NAME
+// ehb admin person|review|merge|unmerge|audit|unlink|link|relink ...: the stewards'
+// commands (cmd_persons.cpp; link is relink), offline or with --server.
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -17,9 +19,11 @@ namespace ehb::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ehb admin --data DIR principal add NAME --role facility|portal|reader|admin [--facility CODE]\n"
+    "usage: ehb admin --data DIR principal add NAME --role facility|portal|reader|admin|steward [--facility CODE]\n"
     "       ehb admin --data DIR principal list\n"
-    "       ehb admin --data DIR principal revoke NAME\n";
+    "       ehb admin --data DIR principal revoke NAME\n"
+    "       ehb admin person|review|merge|unmerge|audit|unlink|link ... (--data DIR | --server HOST:PORT)\n"
+    "                 the stewards' commands, as `ehb person --help` tells; link is relink\n";
 
 int usage(const std::string& why) {
     std::fprintf(stderr, "ehb admin: %s\n%s", why.c_str(), kUsage);
@@ -43,6 +47,33 @@ std::string principal_json(const Principal& p) {
     return out;
 }
 
+// `ehb admin ... merge ...` as `ehb merge ...`: the stewards' command named by the
+// first word that is not a flag or a flag's value (every flag here takes a value),
+// or -1 when there is none.
+int steward_word(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (argv[i][0] == '-') {
+            ++i;
+            continue;
+        }
+        const std::string_view w = argv[i];
+        for (const char* c : {"person", "review", "merge", "unmerge", "audit", "unlink", "link", "relink"}) {
+            if (w == c) return i;
+        }
+        return -1;
+    }
+    return -1;
+}
+
+int stewards_command(int argc, char** argv, int at) {
+    static char relink[] = "relink";
+    std::vector<char*> args = {std::strcmp(argv[at], "link") == 0 ? relink : argv[at]};
+    for (int i = 1; i < argc; ++i) {
+        if (i != at) args.push_back(argv[i]);
+    }
+    return cmd_persons(static_cast<int>(args.size()), args.data());
+}
+
 bool is_data_directory(const std::string& data) {
     if (std::filesystem::exists(std::filesystem::path(data) / "data.mdb")) return true;
     std::fprintf(stderr, "ehb admin: %s is not an ehb data directory (no data.mdb)\n", data.c_str());
@@ -52,6 +83,7 @@ bool is_data_directory(const std::string& data) {
 }  // namespace
 
 int cmd_admin(int argc, char** argv) {
+    if (int at = steward_word(argc, argv); at > 0) return stewards_command(argc, argv, at);
     std::string data;
     std::optional<std::string> role_arg, facility;
     std::vector<std::string> words;  // principal ACTION [NAME]

@@ -31,16 +31,24 @@ constexpr const char* kUsage =
     "                                          link a CSV of person records to persons (record, person, band, score)\n"
     "  person --data DIR ID | review --data DIR list|decide ID link|nolink | merge --data DIR A B\n"
     "  unmerge --data DIR MERGE_ID | audit --data DIR ID | unlink/relink --data DIR FACILITY MA_LK [ID]\n"
-    "                                          the stewards' operations on persons (docs/persons.md)\n"
-    "  person-model --data DIR train [--version V] | show\n"
-    "                                          estimate the matching model from the stored records\n"
+    "                                          the stewards' operations on persons (docs/persons.md);\n"
+    "                                          through ehbd with --server HOST:PORT instead of --data DIR\n"
+    "  person-model --data DIR train [--version V] [--config FILE] | show\n"
+    "                                          estimate the matching model from the stored records and\n"
+    "                                          review decisions; it is stored with its thresholds\n"
+    "  rematch --data DIR [--config FILE] [--apply] [--why TEXT] [--limit N]\n"
+    "                                          run matching again over the stored records: what would change\n"
+    "                                          (persons merged, records moved); --apply makes the change\n"
     "  people --records N [--seed S] --out FILE\n"
     "                                          write labelled person records (CSV with the ground truth)\n"
     "  admin  --data DIR principal add NAME --role ROLE [--facility CODE] | list | revoke NAME\n"
     "                                          manage who may connect to ehbd\n"
+    "  admin  merge|unmerge|link|unlink|person|review|audit ...\n"
+    "                                          the stewards' operations again (link is relink)\n"
     "\n"
-    "push, bench, book --server and appointments --server authenticate with --principal NAME --credential-file FILE\n"
-    "(or EHB_PRINCIPAL and EHB_CREDENTIAL); `ehb push --help` and `ehb bench --help` tell more.\n";
+    "push, bench, book --server, appointments --server and the stewards' commands with --server\n"
+    "authenticate with --principal NAME --credential-file FILE (or EHB_PRINCIPAL and EHB_CREDENTIAL);\n"
+    "`ehb push --help` and `ehb bench --help` tell more.\n";
 
 }  // namespace
 
@@ -60,6 +68,7 @@ int main(int argc, char** argv) {
         if (command == "appointments") return ehb::cli::cmd_appointments(argc - 1, argv + 1);
         if (command == "people") return ehb::cli::cmd_people(argc - 1, argv + 1);
         if (command == "link") return ehb::cli::cmd_link(argc - 1, argv + 1);
+        if (command == "rematch") return ehb::cli::cmd_rematch(argc - 1, argv + 1);
         for (const char* c : {"person", "review", "merge", "unmerge", "audit", "unlink", "relink", "person-model"})
             if (command == c) return ehb::cli::cmd_persons(argc - 1, argv + 1);
     } catch (const std::exception& e) {
