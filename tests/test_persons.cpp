@@ -13,6 +13,7 @@
 #include "engine/person/person_entry.hpp"
 #include "engine/person/person_index.hpp"
 #include "engine/person/steward.hpp"
+#include "engine/person/store_index.hpp"
 #include "tests/docs.hpp"
 #include "tests/tmpdir.hpp"
 
@@ -239,6 +240,14 @@ TEST_F(PersonsTest, AnUnlinkedRecordIsItsOwnPersonAndStaysApart) {
     store.read([&](const StoreReader& r) {
         EXPECT_TRUE(r.never_link(1, fresh));
         EXPECT_EQ(person::person_of(r, "P2"), fresh);
+        // The patient number only the unlinked record carried goes with it;
+        // the citizen ID, which the first record carries too, stays.
+        const auto holder = [&](person::IdSystem system, const char* value) {
+            return r.owner_of(person::identifier_key({system, value}));
+        };
+        EXPECT_EQ(holder(person::IdSystem::mrn, "01001|BNLK0002"), schema::PersonKey::person(fresh));
+        EXPECT_EQ(holder(person::IdSystem::mrn, "01001|BNLK0001"), schema::PersonKey::person(1));
+        EXPECT_EQ(holder(person::IdSystem::cccd, "001090012345"), schema::PersonKey::person(1));
         return 0;
     });
     store.write([&](StoreWriter& w) { steward.link(w, "01001LK0002", 1, who); });

@@ -336,6 +336,36 @@ void Steward::refile(StoreWriter& w, std::string_view episode_key, uint64_t pers
     for (const BlockKey& k : keys) w.file_block(k.key, block_value(person, k.tag));
 }
 
+void Steward::give_identifiers(StoreWriter& w, uint64_t from, uint64_t to, const Profile& profile) {
+    std::vector<Identifier> moving;
+    for (const Identifier& id : profile.ids) {
+        const PersonKey key = identifier_key(id);
+        if (key && w.owner_of(key) == PersonKey::person(from)) moving.push_back(id);
+    }
+    std::vector<uint64_t> seqs;
+    if (!moving.empty()) w.filed(PersonKey::person(from), seqs);
+    for (uint64_t seq : seqs) {
+        Profile other;
+        if (!record_profile(w, seq, other)) continue;
+        std::erase_if(moving, [&](const Identifier& id) {
+            return std::find(other.ids.begin(), other.ids.end(), id) != other.ids.end();
+        });
+        if (moving.empty()) return;
+    }
+    if (moving.empty()) return;
+    PersonEntry left = load(w, from), joined = load(w, to);
+    for (const Identifier& id : moving) {
+        w.link(identifier_key(id), PersonKey::person(to));
+        auto seen = std::find_if(left.identifiers.begin(), left.identifiers.end(),
+                                 [&](const IdentifierSeen& s) { return s.id == id; });
+        if (seen == left.identifiers.end()) continue;
+        joined.identifiers.push_back(*seen);
+        left.identifiers.erase(seen);
+    }
+    put(w, from, left);
+    put(w, to, joined);
+}
+
 uint64_t Steward::move_episode(StoreWriter& w, std::string_view episode_key, uint64_t person, const Actor& who,
                                std::string_view op) {
     auto head = w.episode(episode_key);
@@ -357,6 +387,7 @@ uint64_t Steward::move_episode(StoreWriter& w, std::string_view episode_key, uin
     member(before, "person", std::to_string(old));
     before += '}';
     refile(w, episode_key, person, profile);
+    give_identifiers(w, old, person, profile);
     if (fresh) w.set_never_link(old, person);
     std::string after = "{\"episode\":";
     append_canonical_string(after, episode_key);

@@ -55,10 +55,12 @@ public:
     // records that arrived while merged go to the one they belong to (see
     // return_records); the two are never merged automatically again.
     void unmerge(StoreWriter& w, uint64_t merge_id, const Actor& who);
-    // Files an episode's current version under `person`.
+    // Files an episode's current version under `person`; the identifiers only
+    // it carried go with it.
     void link(StoreWriter& w, std::string_view episode_key, uint64_t person, const Actor& who);
     // Files an episode's current version under a new person of its own, never
-    // linked automatically to the one it left; returns the new person.
+    // linked automatically to the one it left, with the identifiers only it
+    // carried; returns the new person.
     uint64_t unlink(StoreWriter& w, std::string_view episode_key, const Actor& who);
     // link: the pair is one person (the newer person is merged into the older);
     // nolink: two persons, never linked automatically.
@@ -74,6 +76,9 @@ private:
     bool record_profile(const StoreReader& r, uint64_t seq, Profile& out);
     uint64_t move_episode(StoreWriter& w, std::string_view episode_key, uint64_t person, const Actor& who,
                           std::string_view op);
+    // The identifiers of a record (its demographics: `profile`) that `from`
+    // holds and no other record filed under `from` carries go with it to `to`.
+    void give_identifiers(StoreWriter& w, uint64_t from, uint64_t to, const Profile& profile);
     // Files the episode's current version (its record's demographics:
     // `profile`) under `person`, findable by its profile.
     void refile(StoreWriter& w, std::string_view episode_key, uint64_t person, const Profile& profile);
