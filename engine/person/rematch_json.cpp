@@ -1,0 +1,121 @@
+// The re-match plan as `ehb rematch` prints it (docs/persons.md, "Re-matching").
+#include "engine/person/rematch.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "engine/canonical.hpp"
+
+namespace ehb::person {
+namespace {
+
+void append_count(std::string& out, std::string_view key, uint64_t n) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+    out += std::to_string(n);
+}
+
+void append_score(std::string& out, double score) {
+    if (std::isnan(score)) {
+        out += "null";
+        return;
+    }
+    char buf[384];  // %f of any double fits
+    std::snprintf(buf, sizeof buf, "%.2f", score);
+    out += buf;
+}
+
+void append_person(std::string& out, std::string_view key, uint64_t person) {
+    out += '"';
+    out += key;
+    out += "\":\"";
+    out += std::to_string(person);
+    out += '"';
+}
+
+void append_move(std::string& out, const RematchMove& m) {
+    out += "{\"facility\":";
+    append_canonical_string(out, std::string_view(m.episode).substr(0, 5));
+    out += ",\"ma_lk\":";
+    append_canonical_string(out, std::string_view(m.episode).substr(std::min<size_t>(5, m.episode.size())));
+    out += ',';
+    if (m.to != 0) {
+        append_person(out, "to", m.to);
+    } else {
+        out += "\"to\":\"new:";
+        out += std::to_string(m.fresh);
+        out += '"';
+    }
+    if (m.unmerge != 0) append_count(out, "unmerge", m.unmerge);
+    out += ",\"score\":";
+    append_score(out, m.score);
+    out += ",\"reason\":";
+    append_canonical_string(out, m.reason);
+    out += '}';
+}
+
+}  // namespace
+
+std::string rematch_json(const RematchPlan& plan, std::size_t limit, bool applied) {
+    std::string out = "{\"model\":";
+    if (plan.model_version.empty()) out += "null";
+    else append_canonical_string(out, plan.model_version);
+    char buf[512];  // %g of two doubles
+    std::snprintf(buf, sizeof buf, ",\"link_probability\":%.15g,\"review_probability\":%.15g",
+                  plan.config.link_probability, plan.config.review_probability);
+    out += buf;
+    append_count(out, "records", plan.records);
+    append_count(out, "skipped", plan.skipped);
+    append_count(out, "persons", plan.persons);
+    append_count(out, "unchanged", plan.unchanged);
+    append_count(out, "merges", plan.merges.size());
+    append_count(out, "splits", plan.splits.size());
+    append_count(out, "moves", plan.moves);
+    out += applied ? ",\"applied\":true" : ",\"applied\":false";
+    out += ",\"proposed_merges\":[";
+    for (size_t i = 0; i < plan.merges.size() && i < limit; ++i) {
+        const RematchMerge& m = plan.merges[i];
+        out += i ? ",{" : "{";
+        append_person(out, "into", m.into);
+        out += ",\"from\":[";
+        for (size_t j = 0; j < m.from.size(); ++j) {
+            if (j) out += ',';
+            out += '"';
+            out += std::to_string(m.from[j]);
+            out += '"';
+        }
+        out += ']';
+        append_count(out, "records", m.records);
+        out += ",\"evidence\":[";
+        for (size_t j = 0; j < m.evidence.size() && j < limit; ++j) {
+            out += j ? ",{" : "{";
+            append_person(out, "person", m.evidence[j].person);
+            out += ",\"score\":";
+            append_score(out, m.evidence[j].score);
+            out += ",\"reason\":";
+            append_canonical_string(out, m.evidence[j].reason);
+            out += '}';
+        }
+        out += "]}";
+    }
+    out += "],\"proposed_splits\":[";
+    for (size_t i = 0; i < plan.splits.size() && i < limit; ++i) {
+        const RematchSplit& s = plan.splits[i];
+        out += i ? ",{" : "{";
+        append_person(out, "person", s.person);
+        append_count(out, "records", s.records);
+        append_count(out, "moving", s.moves.size());
+        out += ",\"moves\":[";
+        for (size_t j = 0; j < s.moves.size() && j < limit; ++j) {
+            if (j) out += ',';
+            append_move(out, s.moves[j]);
+        }
+        out += "]}";
+    }
+    out += "]}";
+    return out;
+}
+
+}  // namespace ehb::person
