@@ -1,13 +1,15 @@
 // libFuzzer target: any bytes as a frame header and as the payload of every
 // message type (what ehbd and the clients read from the network). Decoding
 // must stay in bounds, and whatever decodes must re-encode to the same bytes
-// (the layouts have exactly one encoding).
+// (the layouts have exactly one encoding). A PERSON_OP payload is JSON, whose
+// spellings are many: what decodes re-encodes to one that decodes the same.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "net/person_op.hpp"
 #include "net/wire.hpp"
 
 namespace {
@@ -27,6 +29,20 @@ void check(std::string_view input) {
     if (out != input) std::abort();
 }
 
+void check_person_op(std::string_view input) {
+    ehb::wire::PersonOp op, again;
+    std::string problem;
+    if (!ehb::wire::decode(input, op, problem)) {
+        if (problem.empty()) std::abort();  // a refusal always says why
+        return;
+    }
+    std::string out, out_again;
+    ehb::wire::encode(out, op);
+    if (!ehb::wire::decode(out, again, problem)) std::abort();
+    ehb::wire::encode(out_again, again);
+    if (out_again != out) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
@@ -39,6 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     check<ehb::wire::PushResult>(input);
     check<ehb::wire::GetBook>(input);
     check<ehb::wire::Error>(input);
+    check_person_op(input);
     std::string_view body = ehb::wire::push_body(input);
     if (size >= 12 ? body.data() != input.data() + 12 || body.size() != size - 12 : !body.empty()) std::abort();
 
