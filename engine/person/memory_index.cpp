@@ -15,7 +15,8 @@ std::string MemoryIndex::id_key(const Identifier& id) {
 }
 
 uint64_t MemoryIndex::add(uint32_t r, uint64_t person) {
-    if (person == 0) {
+    const bool fresh = person == 0;
+    if (fresh) {
         variants_.emplace_back();
         merged_into_.push_back(0);
         members_.emplace_back();
@@ -27,13 +28,15 @@ uint64_t MemoryIndex::add(uint32_t r, uint64_t person) {
                                    [&](uint32_t v) { return records_[v].same_demographics(p); });
     if (!known && variants.size() < cfg_.max_variants) variants.push_back(r);
     for (const Identifier& id : p.ids) ids_.try_emplace(id_key(id), person);
+    if (known) return person;  // filed under these keys already (as online: PersonIndex::place)
     keys_.clear();
     index_keys(p, keys_);
     for (const BlockKey& k : keys_) {
         auto& list = blocks_[k.key];
         const uint64_t value = block_value(person, k.tag);
-        if (list.size() > block_scan_limit(k, cfg_) || std::find(list.begin(), list.end(), value) != list.end())
-            continue;
+        if (list.size() > block_scan_limit(k, cfg_)) continue;
+        // A new person is under no key yet; another spelling of a known one may share a key and tag.
+        if (!fresh && std::find(list.begin(), list.end(), value) != list.end()) continue;
         list.push_back(value);
     }
     return person;
