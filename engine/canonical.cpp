@@ -141,6 +141,20 @@ void append_json_time(std::string& out, int64_t us) {
     append_canonical_string(out, buf);
 }
 
+void append_json_member(std::string& out, std::string_view key, std::string_view value) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+    append_canonical_string(out, value);
+}
+
+void append_json_number(std::string& out, std::string_view key, uint64_t value) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+    out += std::to_string(value);
+}
+
 void append_canonical_string(std::string& out, std::string_view s) {
     out.push_back('"');
     const char* p = s.data();

@@ -56,6 +56,10 @@ void append_canonical_string(std::string& out, std::string_view utf8);
 // A time (microseconds since the epoch) as a JSON string, ISO 8601 UTC with
 // microseconds: "2026-11-22T06:48:12.314723Z".
 void append_json_time(std::string& out, int64_t us);
+// A member after the first of an object being written: `,"key":"value"`
+// (a canonical string) and `,"key":123`.
+void append_json_member(std::string& out, std::string_view key, std::string_view value);
+void append_json_number(std::string& out, std::string_view key, uint64_t value);
 
 // XXH3-128 of the bytes.
 Hash128 canonical_hash(std::string_view canonical) noexcept;

@@ -56,20 +56,6 @@ std::string_view name_of(uint16_t bits) {
     return {};
 }
 
-void member(std::string& out, std::string_view name, std::string_view value) {
-    out += ",\"";
-    out += name;
-    out += "\":";
-    append_canonical_string(out, value);
-}
-
-void number(std::string& out, std::string_view name, uint64_t value) {
-    out += ",\"";
-    out += name;
-    out += "\":";
-    out += std::to_string(value);
-}
-
 // Reads one member's value into `m`; false when it has the wrong type or is empty or zero.
 bool read_member(Member bit, simdjson::dom::element value, PersonOp& m) {
     std::string_view s;
@@ -121,16 +107,16 @@ void encode(std::string& out, const PersonOp& m) {
     const uint16_t takes = spec.required | spec.optional;
     out += "{\"op\":";
     append_canonical_string(out, spec.name);
-    if (takes & kId) member(out, "id", m.id);
-    if (takes & kInto) member(out, "into", m.into);
-    if (takes & kFrom) member(out, "from", m.from);
-    if (takes & kFacility) member(out, "facility", m.facility);
-    if (takes & kMaLk) member(out, "ma_lk", m.ma_lk);
-    if (takes & kReview) number(out, "review", m.review);
-    if (takes & kDecision) member(out, "decision", m.link ? "link" : "nolink");
-    if (takes & kMerge) number(out, "merge", m.merge);
-    if (takes & kLimit) number(out, "limit", m.limit);
-    if ((takes & kWhy) && !m.why.empty()) member(out, "why", m.why);
+    if (takes & kId) append_json_member(out, "id", m.id);
+    if (takes & kInto) append_json_member(out, "into", m.into);
+    if (takes & kFrom) append_json_member(out, "from", m.from);
+    if (takes & kFacility) append_json_member(out, "facility", m.facility);
+    if (takes & kMaLk) append_json_member(out, "ma_lk", m.ma_lk);
+    if (takes & kReview) append_json_number(out, "review", m.review);
+    if (takes & kDecision) append_json_member(out, "decision", m.link ? "link" : "nolink");
+    if (takes & kMerge) append_json_number(out, "merge", m.merge);
+    if (takes & kLimit) append_json_number(out, "limit", m.limit);
+    if ((takes & kWhy) && !m.why.empty()) append_json_member(out, "why", m.why);
     out += '}';
 }
 

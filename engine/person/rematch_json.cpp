@@ -10,13 +10,6 @@
 namespace ehb::person {
 namespace {
 
-void append_count(std::string& out, std::string_view key, uint64_t n) {
-    out += ",\"";
-    out += key;
-    out += "\":";
-    out += std::to_string(n);
-}
-
 void append_score(std::string& out, double score) {
     if (std::isnan(score)) {
         out += "null";
@@ -48,7 +41,7 @@ void append_move(std::string& out, const RematchMove& m) {
         out += std::to_string(m.fresh);
         out += '"';
     }
-    if (m.unmerge != 0) append_count(out, "unmerge", m.unmerge);
+    if (m.unmerge != 0) append_json_number(out, "unmerge", m.unmerge);
     out += ",\"score\":";
     append_score(out, m.score);
     out += ",\"reason\":";
@@ -66,13 +59,13 @@ std::string rematch_json(const RematchPlan& plan, std::size_t limit, bool applie
     std::snprintf(buf, sizeof buf, ",\"link_probability\":%.15g,\"review_probability\":%.15g",
                   plan.config.link_probability, plan.config.review_probability);
     out += buf;
-    append_count(out, "records", plan.records);
-    append_count(out, "skipped", plan.skipped);
-    append_count(out, "persons", plan.persons);
-    append_count(out, "unchanged", plan.unchanged);
-    append_count(out, "merges", plan.merges.size());
-    append_count(out, "splits", plan.splits.size());
-    append_count(out, "moves", plan.moves);
+    append_json_number(out, "records", plan.records);
+    append_json_number(out, "skipped", plan.skipped);
+    append_json_number(out, "persons", plan.persons);
+    append_json_number(out, "unchanged", plan.unchanged);
+    append_json_number(out, "merges", plan.merges.size());
+    append_json_number(out, "splits", plan.splits.size());
+    append_json_number(out, "moves", plan.moves);
     out += applied ? ",\"applied\":true" : ",\"applied\":false";
     out += ",\"proposed_merges\":[";
     for (size_t i = 0; i < plan.merges.size() && i < limit; ++i) {
@@ -87,7 +80,7 @@ std::string rematch_json(const RematchPlan& plan, std::size_t limit, bool applie
             out += '"';
         }
         out += ']';
-        append_count(out, "records", m.records);
+        append_json_number(out, "records", m.records);
         out += ",\"evidence\":[";
         for (size_t j = 0; j < m.evidence.size() && j < limit; ++j) {
             out += j ? ",{" : "{";
@@ -105,8 +98,8 @@ std::string rematch_json(const RematchPlan& plan, std::size_t limit, bool applie
         const RematchSplit& s = plan.splits[i];
         out += i ? ",{" : "{";
         append_person(out, "person", s.person);
-        append_count(out, "records", s.records);
-        append_count(out, "moving", s.moves.size());
+        append_json_number(out, "records", s.records);
+        append_json_number(out, "moving", s.moves.size());
         out += ",\"moves\":[";
         for (size_t j = 0; j < s.moves.size() && j < limit; ++j) {
             if (j) out += ',';

@@ -45,27 +45,13 @@ std::string summary(const StoreReader& r, uint64_t person) {
     return out;
 }
 
-void member(std::string& out, std::string_view key, std::string_view value) {
-    out += ",\"";
-    out += key;
-    out += "\":";
-    append_canonical_string(out, value);
-}
-
-void number(std::string& out, std::string_view key, uint64_t value) {
-    out += ",\"";
-    out += key;
-    out += "\":";
-    out += std::to_string(value);
-}
-
 uint64_t audit(StoreWriter& w, std::string_view op, const Actor& who, std::string_view subject,
                std::string_view before, std::string_view after) {
     std::string row = "{\"time\":";
     append_json_time(row, who.now_us);
-    member(row, "op", op);
-    member(row, "principal", who.principal);
-    member(row, "why", who.why);
+    append_json_member(row, "op", op);
+    append_json_member(row, "principal", who.principal);
+    append_json_member(row, "why", who.why);
     if (who.automatic) row += ",\"automatic\":true";
     row += subject;  // ,"into":..,"from":.. and the like
     row += ",\"before\":";
@@ -111,16 +97,16 @@ Review parse_review(std::string_view row) {
 std::string review_row(uint64_t id, const Review& r) {
     std::string row = "{\"id\":";
     row += std::to_string(id);
-    number(row, "seq", r.seq);
-    member(row, "person", std::to_string(r.person));
-    if (r.candidate != 0) member(row, "candidate", std::to_string(r.candidate));
+    append_json_number(row, "seq", r.seq);
+    append_json_member(row, "person", std::to_string(r.person));
+    if (r.candidate != 0) append_json_member(row, "candidate", std::to_string(r.candidate));
     if (!std::isnan(r.score)) {
         char buf[384];  // %f of any double fits
         std::snprintf(buf, sizeof buf, ",\"score\":%.2f", r.score);
         row += buf;
     }
-    member(row, "reason", r.reason);
-    member(row, "state", r.state);
+    append_json_member(row, "reason", r.reason);
+    append_json_member(row, "state", r.state);
     row += '}';
     return row;
 }
@@ -131,12 +117,12 @@ uint64_t identity_event(StoreWriter& w, std::string_view event, uint64_t person,
                         int64_t now_us) {
     std::string row = "{\"time\":";
     append_json_time(row, now_us);
-    member(row, "event", event);
-    member(row, "person", std::to_string(person));
-    if (other != 0) member(row, "other", std::to_string(other));
-    if (audit_id != 0) number(row, "audit", audit_id);
+    append_json_member(row, "event", event);
+    append_json_member(row, "person", std::to_string(person));
+    if (other != 0) append_json_member(row, "other", std::to_string(other));
+    if (audit_id != 0) append_json_number(row, "audit", audit_id);
     // Where the event falls in the log: after every record up to this entry.
-    number(row, "log_seq", w.next_seq() - 1);
+    append_json_number(row, "log_seq", w.next_seq() - 1);
     row += '}';
     return w.append_numbered(w.tables().person_events, row);
 }
@@ -157,10 +143,10 @@ uint64_t merge_persons(StoreWriter& w, uint64_t into, uint64_t from, const Actor
     put(w, from, b);
     put(w, into, a);
     std::string subject;
-    member(subject, "into", std::to_string(into));
-    member(subject, "from", std::to_string(from));
+    append_json_member(subject, "into", std::to_string(into));
+    append_json_member(subject, "from", std::to_string(from));
     // Records after this entry arrived while merged (unmerge sorts them out).
-    number(subject, "log_seq", w.next_seq() - 1);
+    append_json_number(subject, "log_seq", w.next_seq() - 1);
     const uint64_t id = audit(w, "merge", who, subject, before, summary(w, into));
     identity_event(w, "merged", into, from, id, who.now_us);
     return id;
@@ -211,9 +197,9 @@ void Steward::unmerge(StoreWriter& w, uint64_t merge_id, const Actor& who) {
     after += summary(w, from);
     after += '}';
     std::string subject;
-    number(subject, "merge", merge_id);
-    member(subject, "into", std::to_string(into));
-    member(subject, "from", std::to_string(from));
+    append_json_number(subject, "merge", merge_id);
+    append_json_member(subject, "into", std::to_string(into));
+    append_json_member(subject, "from", std::to_string(from));
     subject += ",\"returned\":[";
     for (const std::string& key : moved) {
         if (subject.back() != '[') subject += ',';
@@ -384,18 +370,18 @@ uint64_t Steward::move_episode(StoreWriter& w, std::string_view episode_key, uin
     }
     std::string before = "{\"episode\":";
     append_canonical_string(before, episode_key);
-    member(before, "person", std::to_string(old));
+    append_json_member(before, "person", std::to_string(old));
     before += '}';
     refile(w, episode_key, person, profile);
     give_identifiers(w, old, person, profile);
     if (fresh) w.set_never_link(old, person);
     std::string after = "{\"episode\":";
     append_canonical_string(after, episode_key);
-    member(after, "person", std::to_string(person));
+    append_json_member(after, "person", std::to_string(person));
     after += '}';
     std::string subject;
-    member(subject, "episode", episode_key);
-    member(subject, "person", std::to_string(person));
+    append_json_member(subject, "episode", episode_key);
+    append_json_member(subject, "person", std::to_string(person));
     const uint64_t id = audit(w, op, who, subject, before, after);
     identity_event(w, op == "link" ? "linked" : "unlinked", person, old, id, who.now_us);
     return person;
@@ -425,13 +411,13 @@ void Steward::decide(StoreWriter& w, uint64_t review_id, bool link, const Actor&
     r.state = link ? "link" : "nolink";
     std::string decided = review_row(review_id, r);
     decided.pop_back();
-    member(decided, "decided_by", who.principal);
+    append_json_member(decided, "decided_by", who.principal);
     decided += ",\"decided_at\":";
     append_json_time(decided, who.now_us);
     decided += '}';
     w.put_numbered(w.tables().reviews, review_id, decided);
     std::string subject;
-    number(subject, "review", review_id);
+    append_json_number(subject, "review", review_id);
     audit(w, link ? "review_link" : "review_nolink", who, subject, row, decided);
 }
 
@@ -440,7 +426,7 @@ std::string Steward::person_json(const StoreReader& r, uint64_t person) {
     std::vector<uint64_t> seqs;
     r.filed(PersonKey::person(person), seqs);
     out.pop_back();
-    number(out, "records", seqs.size());
+    append_json_number(out, "records", seqs.size());
     out += '}';
     return out;
 }
