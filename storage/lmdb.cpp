@@ -51,6 +51,10 @@ void Env::set_map_size(std::size_t bytes) {
     check("mdb_env_set_mapsize", mdb_env_set_mapsize(env_, bytes));
 }
 
+void Env::sync() {
+    check("mdb_env_sync", mdb_env_sync(env_, 1));
+}
+
 // ---- Txn ----
 
 Txn Txn::begin(const Env& env, unsigned flags) {

@@ -70,6 +70,7 @@ public:
     std::size_t map_size() const;
     // Only when this process has no transaction open (LMDB's rule).
     void set_map_size(std::size_t bytes);
+    void sync();  // flushes to disk (needed only when opened with MDB_NOSYNC)
 
 private:
     explicit Env(MDB_env* env) : env_(env) {}

@@ -252,6 +252,7 @@ Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir)
     if (ec) throw std::runtime_error("cannot create data directory " + dir.string() + ": " + ec.message());
     lmdb::Env::Options env_options;
     env_options.map_size = options.initial_map_size;
+    if (!options.sync_commits) env_options.flags |= MDB_NOSYNC;
     try {
         // A store that grew in an earlier run opens with its grown size (LMDB keeps the larger).
         env_ = lmdb::Env::open(dir.string(), env_options);
@@ -346,6 +347,10 @@ void Store::release_mapped_pages() const noexcept {
         madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
     }
     std::fclose(maps);
+}
+
+void Store::sync() {
+    env_.sync();
 }
 
 uint64_t Store::bytes_on_disk() const {

@@ -24,6 +24,10 @@ class FormatMismatch : public std::runtime_error {
 struct StoreOptions {
     std::size_t initial_map_size = std::size_t{256} << 20;  // grows by itself (Store::write)
     std::size_t max_map_size = std::size_t{4} << 40;         // address space, not disk
+    // false: commits are not flushed (MDB_NOSYNC) until sync(), and a crash
+    // can lose or corrupt them. Only for stores that can be built again (the
+    // benchmarks' fixtures); nothing ehbd acknowledges is written this way.
+    bool sync_commits = true;
 };
 
 struct Tables {
@@ -156,7 +160,7 @@ public:
     }
 
     // Runs f(StoreWriter&) in one write transaction and commits it durably
-    // (fdatasync before returning): all of f's writes become visible together
+    // (fdatasync before returning, unless the store was opened without sync_commits): all of f's writes become visible together
     // or not at all. When the map is full, the transaction is abandoned, the
     // map grown and f run again from the start, so f must derive everything
     // from the store and its own inputs.
@@ -182,6 +186,8 @@ public:
     // Stores a dictionary in the meta table (one durable commit) and makes it the latest.
     void add_dictionary(std::shared_ptr<const Dictionary> dictionary);
 
+    // Flushes what commits wrote to disk (for a store opened without sync_commits).
+    void sync();
     const std::filesystem::path& dir() const { return dir_; }
     std::size_t map_size() const { return env_.map_size(); }
     uint64_t bytes_on_disk() const;  // blocks allocated to data.mdb

@@ -208,6 +208,10 @@ TEST_F(PersonsTest, AMergeIsAuditedAndAnUnmergeRestoresBothPersonsWithTheRecords
     EXPECT_NE(audit.find("\"before\":{\"into\":{\"id\":\"1\""), std::string::npos) << audit;
     store.read([&](const StoreReader& r) {
         EXPECT_TRUE(r.never_link(1, 2)) << "an unmerge is sticky";
+        const auto profiles = person::decode_entry(r.person(1)).value().profiles;
+        EXPECT_EQ(profiles.size(), 2u);  // LK0001's and LK0002's (another patient number)
+        EXPECT_TRUE(std::none_of(profiles.begin(), profiles.end(), [](const person::Profile& p) { return p.sex == 2; }))
+            << "person 1 is still compared by the profile of B3, which went back";
         std::vector<std::string> events;
         r.scan_numbered(r.tables().person_events, 1, [&](uint64_t, std::string_view row) {
             events.emplace_back(row);
@@ -253,6 +257,40 @@ TEST_F(PersonsTest, AnUnlinkedRecordIsItsOwnPersonAndStaysApart) {
     store.write([&](StoreWriter& w) { steward.link(w, "01001LK0002", 1, who); });
     EXPECT_EQ(ma_lks(book("001090012345")), (std::vector<std::string>{"LK0001", "LK0002"}));
     EXPECT_THROW(store.write([&](StoreWriter& w) { steward.unlink(w, "01001NOSUCH", who); }), person::StewardError);
+}
+
+TEST_F(PersonsTest, AnUnlinkedRecordTakesItsProfileAndBestRecordFieldsWithIt) {
+    ASSERT_EQ(push1(at_home(Doc{})).status, Status::accepted);
+    Doc other = at_home(Doc{});  // the same citizen ID, the name mistyped (the newest record)
+    other.ma_lk = "LK0002";
+    other.name = "Nguyễn Văn Ân";
+    ASSERT_EQ(push1(other).status, Status::accepted);
+    const auto entry = [&](uint64_t id) {
+        return store.read([&](const StoreReader& r) { return person::decode_entry(r.person(id)).value(); });
+    };
+    ASSERT_EQ(entry(1).profiles.size(), 2u);
+    ASSERT_EQ(entry(1).best[person::kBestName].value, "Nguyễn Văn Ân");
+    person::Steward steward(&store.dictionaries());
+    const person::Actor who{"steward1", "a different patient (test)", now_us()};
+    const uint64_t before = store.read([](const StoreReader& r) { return r.last_numbered(r.tables().person_events); });
+    uint64_t fresh = 0;
+    store.write([&](StoreWriter& w) { fresh = steward.unlink(w, "01001LK0002", who); });
+    const person::PersonEntry left = entry(1), moved = entry(fresh);
+    ASSERT_EQ(left.profiles.size(), 1u) << "the person is still compared by the name that left it";
+    EXPECT_EQ(left.best[person::kBestName].value, "Nguyễn Văn An");
+    EXPECT_EQ(moved.best[person::kBestName].value, "Nguyễn Văn Ân");
+    ASSERT_EQ(moved.profiles.size(), 1u);
+    EXPECT_FALSE(moved.profiles[0].same_demographics(left.profiles[0]));
+    // The change of the best record left behind is an event downstream systems can follow.
+    const std::string events = store.read([&](const StoreReader& r) {
+        std::string rows;
+        r.scan_numbered(r.tables().person_events, before + 1, [&](uint64_t, std::string_view row) {
+            rows += row;
+            return true;
+        });
+        return rows;
+    });
+    EXPECT_NE(events.find("\"event\":\"best_record_changed\",\"person\":\"1\""), std::string::npos) << events;
 }
 
 TEST_F(PersonsTest, ReviewItemsComeMostUncertainFirstWithTheirEvidenceAndADecisionMerges) {

@@ -57,12 +57,30 @@ uint64_t PersonIndex::place(StoreWriter& store, const Profile& profile, const Pe
     Resolver resolver(model_, cfg_);
     d = resolver.resolve(profile, index);
 
-    uint64_t person = d.person;
+    const uint64_t person = file(store, index, d.person, profile, record, seq, arrival_us);
+
+    if (d.merge != 0) {
+        const uint64_t from = index.root(d.merge), into = index.root(person);
+        if (from != into) merge_persons(store, into, from, {std::string(principal), std::string(d.reason), arrival_us, true});
+    }
+    d.person = person;
+    if (d.band == Band::review) open_review(store, d, person, seq);
+    return person;
+}
+
+uint64_t PersonIndex::file(StoreWriter& store, uint64_t person, const Profile& profile, const PersonRecord& record,
+                           uint64_t seq, int64_t arrival_us) {
+    StoreIndex index(store, cfg_);
+    return file(store, index, person, profile, record, seq, arrival_us);
+}
+
+uint64_t PersonIndex::file(StoreWriter& store, StoreIndex& index, uint64_t person, const Profile& profile,
+                           const PersonRecord& record, uint64_t seq, int64_t arrival_us) {
     PersonEntry fresh;
     PersonEntry* entry = person != 0 ? index.entry(person) : nullptr;
     bool changed = false;
     if (entry == nullptr) {
-        person = person != 0 ? person : known + 1;
+        person = person != 0 ? person : store.last_person() + 1;
         // Blocking values hold the person in 32 bits (engine/person/blocking.hpp).
         if (person >> 32) throw std::length_error("the person index is full: 2^32 persons");
         fresh.created_us = arrival_us;
@@ -88,13 +106,6 @@ uint64_t PersonIndex::place(StoreWriter& store, const Profile& profile, const Pe
     const bool best_changed = survive(*entry, record, seq);
     if (changed || best_changed) store.put_person(person, encode_entry(*entry));
     if (best_changed && entry != &fresh) identity_event(store, "best_record_changed", person, 0, 0, arrival_us);
-
-    if (d.merge != 0) {
-        const uint64_t from = index.root(d.merge), into = index.root(person);
-        if (from != into) merge_persons(store, into, from, {std::string(principal), std::string(d.reason), arrival_us, true});
-    }
-    d.person = person;
-    if (d.band == Band::review) open_review(store, d, person, seq);
     return person;
 }
 

@@ -12,6 +12,8 @@
 
 namespace ehb::person {
 
+class StoreIndex;
+
 // The model ingest starts with, before one was estimated from stored records:
 // the weights `ehb link` estimated from 1,000,000 labelled records (`ehb people
 // --seed 1`), without term frequencies.
@@ -38,7 +40,17 @@ public:
     uint64_t place(StoreWriter& store, const Profile& profile, const PersonRecord& record, uint64_t seq,
                    int64_t arrival_us, std::string_view principal, Decision& decision);
 
+    // The filing half of place, for a record whose person is known already (a
+    // register loaded with its persons; the benchmarks' stores, filed from the
+    // generator's truth): files it under `person`, or under a new person when
+    // `person` is 0, and returns the person.
+    uint64_t file(StoreWriter& store, uint64_t person, const Profile& profile, const PersonRecord& record,
+                  uint64_t seq, int64_t arrival_us);
+
 private:
+    uint64_t file(StoreWriter& store, StoreIndex& index, uint64_t person, const Profile& profile,
+                  const PersonRecord& record, uint64_t seq, int64_t arrival_us);
+
     MatchConfig cfg_;
     Model model_;
     std::string version_;  // of model_; empty: the bootstrap model

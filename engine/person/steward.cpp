@@ -230,6 +230,20 @@ bool Steward::rebuild_best(StoreWriter& w, uint64_t person) {
     return changed;
 }
 
+void Steward::drop_profile(StoreWriter& w, uint64_t person, const Profile& profile) {
+    PersonEntry e = load(w, person);
+    const auto same = [&](const Profile& p) { return p.same_demographics(profile); };
+    const auto kept = std::find_if(e.profiles.begin(), e.profiles.end(), same);
+    if (kept == e.profiles.end()) return;
+    std::vector<uint64_t> seqs;
+    w.filed(PersonKey::person(person), seqs);
+    Profile other;
+    for (uint64_t seq : seqs)
+        if (record_profile(w, seq, other) && same(other)) return;
+    e.profiles.erase(kept);
+    put(w, person, e);
+}
+
 std::vector<std::string> Steward::return_records(StoreWriter& w, uint64_t into, uint64_t from, uint64_t since) {
     StoredModel stored{bootstrap_model(), MatchConfig{}, {}};
     if (auto latest = load_model(w, latest_model_version(w))) stored = std::move(*latest);
@@ -284,6 +298,7 @@ std::vector<std::string> Steward::return_records(StoreWriter& w, uint64_t into, 
         if (!entry) continue;
         std::string key(entry->episode_key);
         refile(w, key, from, record);
+        drop_profile(w, into, record);
         if (!brought.empty()) {
             PersonEntry left = load(w, into), joined = load(w, from);
             for (const IdentifierSeen& s : brought) {
@@ -375,6 +390,13 @@ uint64_t Steward::move_episode(StoreWriter& w, std::string_view episode_key, uin
     refile(w, episode_key, person, profile);
     give_identifiers(w, old, person, profile);
     if (fresh) w.set_never_link(old, person);
+    // The record's demographics and best-record fields leave with it.
+    bool old_best = false;
+    if (head->filed_under.type == schema::PersonType::person) {
+        drop_profile(w, old, profile);
+        old_best = rebuild_best(w, old);
+    }
+    const bool new_best = rebuild_best(w, person) && !fresh;
     std::string after = "{\"episode\":";
     append_canonical_string(after, episode_key);
     append_json_member(after, "person", std::to_string(person));
@@ -384,6 +406,8 @@ uint64_t Steward::move_episode(StoreWriter& w, std::string_view episode_key, uin
     append_json_member(subject, "person", std::to_string(person));
     const uint64_t id = audit(w, op, who, subject, before, after);
     identity_event(w, op == "link" ? "linked" : "unlinked", person, old, id, who.now_us);
+    if (old_best) identity_event(w, "best_record_changed", old, 0, id, who.now_us);
+    if (new_best) identity_event(w, "best_record_changed", person, 0, id, who.now_us);
     return person;
 }
 

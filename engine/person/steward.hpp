@@ -89,6 +89,10 @@ private:
     std::vector<std::string> return_records(StoreWriter& w, uint64_t into, uint64_t from, uint64_t since);
     // Builds the person's best record again from the records filed under it; true when it changed.
     bool rebuild_best(StoreWriter& w, uint64_t person);
+    // A record with demographics `profile` left `person`: the person is no
+    // longer compared by that profile unless another of its records has it.
+    // (Its blocking keys stay: they only make the person a candidate.)
+    void drop_profile(StoreWriter& w, uint64_t person, const Profile& profile);
 
     Decompressor decompressor_;
     EpisodeParser parser_;
