@@ -237,6 +237,22 @@ TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
     });
 }
 
+TEST(Store, AStoreOpenedWithoutSyncedCommitsHoldsThemOnceSynced) {
+    TempDir dir;
+    {
+        Store store(dir.path(), StoreOptions{.sync_commits = false});  // a benchmark fixture's store
+        store.write([](StoreWriter& w) { EXPECT_EQ(w.append(sample_entry("01001A", "one")), 1u); });
+        store.sync();
+    }
+    Store store(dir.path());  // and it is an ordinary store afterwards
+    store.write([](StoreWriter& w) { EXPECT_EQ(w.append(sample_entry("01001B", "two")), 2u); });
+    store.read([](const StoreReader& r) {
+        EXPECT_EQ(r.entry(1)->payload, "one");
+        EXPECT_EQ(r.last_seq(), 2u);
+        return 0;
+    });
+}
+
 TEST(Store, MapGrowsInsteadOfFailingWrites) {
     TempDir dir;
     StoreOptions options;
