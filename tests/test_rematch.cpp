@@ -214,9 +214,18 @@ TEST_F(RematchTest, ARecordTheRerunSeparatesMovesToANewPerson) {
     EXPECT_NE(json.find("\"moves\":[{\"facility\":\"01001\",\"ma_lk\":\"CC-0001\",\"to\":\"new:1\""), std::string::npos)
         << json;
 
+    // In the review band against person 1: a pair for a steward.
+    ASSERT_EQ(p.reviews.size(), 1u);
+    EXPECT_EQ(p.reviews[0].episode, "01001CC-0001");
+    EXPECT_EQ(p.reviews[0].candidate, 1u);
+    EXPECT_NE(json.find("\"proposed_reviews\":[{\"facility\":\"01001\",\"ma_lk\":\"CC-0001\",\"candidate\":\"1\","),
+              std::string::npos) << json;
+
     person::apply_rematch(store, p, {"rematch:tester", "", now_us(), true});
     EXPECT_EQ(ma_lks("001090012345"), std::vector<std::string>{"LK0001"});
-    EXPECT_TRUE(plan(strict).empty());
+    const std::string reviews = store.read([&](const StoreReader& r) { return steward.reviews_json(r, 10); });
+    EXPECT_NE(reviews.find("\"person\":\"2\",\"candidate\":\"1\""), std::string::npos) << reviews;
+    EXPECT_TRUE(plan(strict).empty()) << "the pair is put to a steward once";
 }
 
 std::string file_bytes(const std::filesystem::path& path) {
@@ -288,10 +297,10 @@ TEST(RematchCli, PersonModelKeepsItsThresholdsAndRematchProposesAppliesAndThenHa
     ASSERT_EQ(dry.exit_code, 0);
     EXPECT_NE(dry.out.find("{\"model\":null,\"link_probability\":0.999999999,\"review_probability\":0.5,\"records\":2,"
                            "\"skipped\":0,\"persons\":1,\"unchanged\":0,\"merges\":0,\"splits\":1,\"moves\":1,"
-                           "\"applied\":false"),
+                           "\"reviews\":1,\"applied\":false"),
               std::string::npos) << dry.out;
     EXPECT_EQ(ehb(what_if).out, dry.out) << "a dry run changes nothing";
-    EXPECT_NE(ehb("rematch" + data).out.find("\"moves\":0,\"applied\":false"), std::string::npos)
+    EXPECT_NE(ehb("rematch" + data).out.find("\"moves\":0,\"reviews\":0,\"applied\":false"), std::string::npos)
         << "with the stored (default) thresholds, nothing to do";
     const Output applied = ehb(what_if + " --apply --why 'stricter thresholds (test)'");
     ASSERT_EQ(applied.exit_code, 0);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <set>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -278,6 +279,7 @@ struct Outcome {
     std::vector<uint64_t> person;                       // per episode: its re-run person
     std::vector<std::pair<double, std::string_view>> why;  // per episode: the decision's score and reason
     std::vector<Meeting> meetings;                      // by re-run person
+    std::vector<uint64_t> candidate;                    // per episode: the re-run person of its review decision (0: none)
 };
 
 // Resolves every episode in log order. An episode of a steward's group of
@@ -293,6 +295,7 @@ Outcome rerun(const Snapshot& s, const RematchModel& with) {
     std::vector<uint64_t>& person = out.person;
     person.resize(s.episodes.size());
     out.why.resize(s.episodes.size());
+    out.candidate.resize(s.episodes.size());
     for (uint32_t i = 0; i < s.episodes.size(); ++i) {
         const Episode& e = s.episodes[i];
         if (e.pinned) continue;
@@ -311,11 +314,13 @@ Outcome rerun(const Snapshot& s, const RematchModel& with) {
             person[i] = index.add(i, index.root(x), kept);
             continue;
         }
+        if (d.band == Band::review) out.candidate[i] = d.candidate;
         person[i] = index.add(i, d.person, d);
         if (d.merge != 0) index.merge(d.merge, person[i], d);
         if (e.anchor != 0) anchored.emplace(e.anchor, person[i]);
     }
     for (uint64_t& p : person) p = p != 0 ? index.root(p) : 0;
+    for (uint64_t& c : out.candidate) c = c != 0 ? index.root(c) : 0;
     uint64_t next = index.persons();  // a group of moved episodes alone: a person of its own
     for (uint32_t i = 0; i < s.episodes.size(); ++i) {
         if (!s.episodes[i].pinned) continue;
@@ -451,6 +456,25 @@ void compare(const Snapshot& s, const Outcome& re, RematchPlan& plan) {
     }
     undo_merges(s, to_fresh, splits);
     for (auto& [p, split] : splits) plan.splits.push_back(std::move(split));
+
+    // Review items: a record in the review band against a person it does not
+    // end up with, unless that pair was put to a steward before.
+    std::set<std::pair<uint64_t, uint64_t>> reviewed;
+    for (auto [seq, candidate] : s.decisions.reviewed) reviewed.emplace(seq, s.decisions.root(candidate));
+    auto destination = [&](uint64_t r) -> std::pair<uint64_t, uint32_t> {  // stored person, or new person
+        if (auto g = groups.find(r); g != groups.end()) return {g->second.front(), 0};
+        auto f = fresh.find(r);
+        return {0, f != fresh.end() ? f->second : 0};
+    };
+    for (uint32_t i = 0; i < n; ++i) {
+        if (re.candidate[i] == 0) continue;
+        const Episode& e = s.episodes[i];
+        const auto other = destination(re.candidate[i]);
+        if (other == destination(rerun_person[i]) || other == std::pair<uint64_t, uint32_t>{0, 0}) continue;
+        if (other.first != 0 && reviewed.count({e.seq, other.first})) continue;
+        const auto [score, reason] = re.why[i];
+        plan.reviews.push_back({e.key, e.seq, other.first, other.second, score, reason});
+    }
 }
 
 // The episodes filed under `person` and the persons merged into it.
@@ -487,6 +511,9 @@ void apply_rematch(Store& store, const RematchPlan& plan, const Actor& who) {
                                    " gives back other records than re-matching found; nothing was changed");
         }
         std::unordered_map<uint32_t, uint64_t> created;  // new person of the plan → its number
+        for (const RematchSplit& s : plan.splits)
+            for (const RematchMove& m : s.moves)
+                if (m.fresh != 0 && m.to != 0) created.emplace(m.fresh, m.to);  // given back by an unmerge
         for (const RematchSplit& s : plan.splits) {
             for (const RematchMove& m : s.moves) {
                 if (m.unmerge != 0) continue;
@@ -498,6 +525,18 @@ void apply_rematch(Store& store, const RematchPlan& plan, const Actor& who) {
                     created.emplace(m.fresh, steward.unlink(w, m.episode, who));
                 }
             }
+        }
+        for (const RematchReview& rv : plan.reviews) {
+            const auto head = w.episode(rv.episode);
+            auto fresh = created.find(rv.fresh);
+            const uint64_t other = rv.candidate != 0 ? rv.candidate : fresh != created.end() ? fresh->second : 0;
+            if (!head || other == 0) continue;
+            const uint64_t person = person_of(w, std::string("P") + std::to_string(head->filed_under.value));
+            const uint64_t candidate = person_of(w, std::string("P") + std::to_string(other));
+            if (person == 0 || candidate == 0 || person == candidate) continue;
+            Decision d;
+            d.band = Band::review, d.candidate = candidate, d.score = rv.score, d.reason = rv.reason;
+            open_review(w, d, person, rv.seq);
         }
     });
 }

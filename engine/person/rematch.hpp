@@ -62,6 +62,17 @@ struct RematchSplit {
     std::vector<RematchMove> moves;
 };
 
+// A review item the re-run opens: a record in the review band against a
+// person it is not filed with, a pair not put to a steward before.
+struct RematchReview {
+    std::string episode;    // episode key
+    uint64_t seq = 0;       // its current version
+    uint64_t candidate = 0; // the other person of the pair; 0: a new person of the plan
+    uint32_t fresh = 0;     // that new person's number (as RematchMove::fresh)
+    double score = 0;
+    std::string_view reason;
+};
+
 struct RematchPlan {
     std::string model_version;
     MatchConfig config;
@@ -72,10 +83,11 @@ struct RematchPlan {
     uint64_t moves = 0;     // episodes that would move
     std::vector<RematchMerge> merges;
     std::vector<RematchSplit> splits;
+    std::vector<RematchReview> reviews;
     // The store as the plan saw it: a plan is applied only to that store.
     uint64_t last_seq = 0, last_audit = 0, last_person = 0;
 
-    bool empty() const { return merges.empty() && moves == 0; }
+    bool empty() const { return merges.empty() && moves == 0 && reviews.empty(); }
 };
 
 // Re-runs matching over the store (read-only) and compares.
@@ -86,7 +98,7 @@ RematchPlan plan_rematch(const Store& store, const RematchModel& with);
 std::string rematch_json(const RematchPlan& plan, std::size_t limit, bool applied);
 
 // Carries the plan out in one transaction by the stewards' operations (merges
-// first, then moves), each an audit entry of `who`. Throws StewardError, and
+// first, then moves), each an audit entry of `who`, and opens its review items. Throws StewardError, and
 // changes nothing, when the store changed since the plan was made.
 void apply_rematch(Store& store, const RematchPlan& plan, const Actor& who);
 

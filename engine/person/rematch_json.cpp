@@ -28,25 +28,38 @@ void append_person(std::string& out, std::string_view key, uint64_t person) {
     out += '"';
 }
 
-void append_move(std::string& out, const RematchMove& m) {
+// {"facility":…,"ma_lk":…,"<key>":"<person>" or "new:<n>"
+void append_episode(std::string& out, std::string_view episode, std::string_view key, uint64_t person,
+                    uint32_t fresh) {
     out += "{\"facility\":";
-    append_canonical_string(out, std::string_view(m.episode).substr(0, 5));
+    append_canonical_string(out, episode.substr(0, 5));
     out += ",\"ma_lk\":";
-    append_canonical_string(out, std::string_view(m.episode).substr(std::min<size_t>(5, m.episode.size())));
+    append_canonical_string(out, episode.substr(std::min<size_t>(5, episode.size())));
     out += ',';
-    if (m.to != 0) {
-        append_person(out, "to", m.to);
+    if (person != 0) {
+        append_person(out, key, person);
     } else {
-        out += "\"to\":\"new:";
-        out += std::to_string(m.fresh);
+        out += '"';
+        out += key;
+        out += "\":\"new:";
+        out += std::to_string(fresh);
         out += '"';
     }
-    if (m.unmerge != 0) append_json_number(out, "unmerge", m.unmerge);
+}
+
+// ,"score":…,"reason":…} closing the object
+void close_with_why(std::string& out, double score, std::string_view reason) {
     out += ",\"score\":";
-    append_score(out, m.score);
+    append_score(out, score);
     out += ",\"reason\":";
-    append_canonical_string(out, m.reason);
+    append_canonical_string(out, reason);
     out += '}';
+}
+
+void append_move(std::string& out, const RematchMove& m) {
+    append_episode(out, m.episode, "to", m.to, m.fresh);
+    if (m.unmerge != 0) append_json_number(out, "unmerge", m.unmerge);
+    close_with_why(out, m.score, m.reason);
 }
 
 }  // namespace
@@ -66,6 +79,7 @@ std::string rematch_json(const RematchPlan& plan, std::size_t limit, bool applie
     append_json_number(out, "merges", plan.merges.size());
     append_json_number(out, "splits", plan.splits.size());
     append_json_number(out, "moves", plan.moves);
+    append_json_number(out, "reviews", plan.reviews.size());
     out += applied ? ",\"applied\":true" : ",\"applied\":false";
     out += ",\"proposed_merges\":[";
     for (size_t i = 0; i < plan.merges.size() && i < limit; ++i) {
@@ -85,11 +99,7 @@ std::string rematch_json(const RematchPlan& plan, std::size_t limit, bool applie
         for (size_t j = 0; j < m.evidence.size() && j < limit; ++j) {
             out += j ? ",{" : "{";
             append_person(out, "person", m.evidence[j].person);
-            out += ",\"score\":";
-            append_score(out, m.evidence[j].score);
-            out += ",\"reason\":";
-            append_canonical_string(out, m.evidence[j].reason);
-            out += '}';
+            close_with_why(out, m.evidence[j].score, m.evidence[j].reason);
         }
         out += "]}";
     }
@@ -106,6 +116,13 @@ std::string rematch_json(const RematchPlan& plan, std::size_t limit, bool applie
             append_move(out, s.moves[j]);
         }
         out += "]}";
+    }
+    out += "],\"proposed_reviews\":[";
+    for (size_t i = 0; i < plan.reviews.size() && i < limit; ++i) {
+        const RematchReview& r = plan.reviews[i];
+        if (i) out += ',';
+        append_episode(out, r.episode, "candidate", r.candidate, r.fresh);
+        close_with_why(out, r.score, r.reason);
     }
     out += "]}";
     return out;

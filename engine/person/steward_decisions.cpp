@@ -88,6 +88,17 @@ void read_audit(const StoreReader& r, StewardDecisions& out) {
     }
 }
 
+void read_reviews(const StoreReader& r, StewardDecisions& out) {
+    simdjson::dom::parser parser;
+    r.scan_numbered(r.tables().reviews, 1, [&](uint64_t, std::string_view row) {
+        simdjson::dom::element e;
+        uint64_t seq = 0;
+        if (parser.parse(row.data(), row.size()).get(e) == simdjson::SUCCESS && e["seq"].get(seq) == simdjson::SUCCESS)
+            out.reviewed.emplace(seq, number(e, "candidate"));
+        return true;
+    });
+}
+
 }  // namespace
 
 uint64_t StewardDecisions::root(uint64_t person) const {
@@ -104,6 +115,7 @@ StewardDecisions read_steward_decisions(const StoreReader& r) {
     read_merges(r, out);
     read_rules(r, out);
     read_audit(r, out);
+    read_reviews(r, out);
     return out;
 }
 

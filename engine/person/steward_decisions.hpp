@@ -1,10 +1,12 @@
 // What stewards decided, read back from the store for re-matching
 // (docs/persons.md, "Re-matching"), which keeps it: the persons they said are
 // two (never-link rules), the merges they made (a merge whose audit entry is
-// not "automatic"), and the episodes they moved (audit ops link and unlink).
+// not "automatic"), the episodes they moved (audit ops link and unlink), and
+// the pairs put to them already (review items).
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -23,6 +25,8 @@ struct StewardDecisions {
     // Episode key → the person a steward last filed it under (by hand, not
     // by re-matching). Whether it is still there, the caller checks.
     std::unordered_map<std::string, uint64_t> moved;
+    // (record's log entry, candidate) of every review item, open or decided.
+    std::set<std::pair<uint64_t, uint64_t>> reviewed;
 
     // The person `person` is merged into, merges followed (itself when it is not merged).
     uint64_t root(uint64_t person) const;
