@@ -83,7 +83,8 @@ Fixture& fixture() {
         const char* dir = std::getenv("EHB_BENCH_PERSONS_DIR");
         const std::filesystem::path path = dir && *dir ? dir : "/tmp/ehb-bench-persons";
         std::filesystem::create_directories(path);
-        const std::filesystem::path csv = path / "people.csv";
+        // The population depends on its size: one file per size.
+        const std::filesystem::path csv = path / ("people-" + std::to_string(n) + ".csv");
         if (!std::filesystem::exists(csv)) {
             std::FILE* out = std::fopen(csv.c_str(), "w");
             if (out == nullptr) {
@@ -113,6 +114,7 @@ Fixture& fixture() {
         person::PersonRecord record;
         person::Profile profile;
         std::vector<uint32_t> person_of;  // true person → the person filed for it (0: none yet)
+        std::vector<uint64_t> made;       // the true persons the current commit filed first
         const auto t0 = Clock::now();
         for (uint64_t i = 0; i < n;) {
             const uint64_t end = std::min(n, i + kPerCommit);
@@ -120,18 +122,25 @@ Fixture& fixture() {
                 for (; i < end && ehb::bench::next_row(text, pos, fields); ++i) {}
                 continue;
             }
+            // Store::write runs this again from the start when the map grows
+            // (even at the commit): it forgets the persons an attempt made.
+            size_t next = pos;
             x.store->write([&](ehb::StoreWriter& w) {
-                size_t p = pos;
-                for (uint64_t k = i; k < end && ehb::bench::next_row(text, p, fields); ++k) {
+                for (uint64_t truth : made) person_of[truth] = 0;
+                made.clear();
+                next = pos;
+                for (uint64_t k = i; k < end && ehb::bench::next_row(text, next, fields); ++k) {
                     const uint64_t truth = std::strtoull(fields[ehb::bench::kTruePerson].c_str() + 1, nullptr, 10);
                     if (truth >= person_of.size()) person_of.resize(truth + 1 + truth / 4, 0);
+                    if (person_of[truth] == 0) made.push_back(truth);
                     ehb::bench::to_record(fields, record);
                     person::prepare(record, profile);
                     person_of[truth] = static_cast<uint32_t>(
                         index.file(w, person_of[truth], profile, record, k + 1, 1'700'000'000'000'000));
                 }
-                pos = p;
             });
+            made.clear();
+            pos = next;
             i = end;
             if (i % 1'000'000 == 0) {  // a long build shows how it goes
                 const double s = std::chrono::duration<double>(Clock::now() - t0).count();
