@@ -3,9 +3,10 @@
 // 1,000,000; `ehb people --seed 1`), then the resolution of the 10,000
 // records after them, one at a time, with its p50 and p99. The store is filed
 // from the generator's truth (PersonIndex::file, the filing half of online
-// resolution, 10,000 records to a commit, flushed once at the end), so that a
-// 10,000,000-person store builds in minutes rather than hours. EHB_BENCH_PERSONS_DIR (default
-// /tmp/ehb-bench-persons) keeps the records and the store between runs.
+// resolution, 10,000 records to a commit, flushed once at the end), so that
+// a 10,000,000-person store builds in minutes rather than hours.
+// EHB_BENCH_PERSONS_DIR (default /tmp/ehb-bench-persons) keeps the records
+// and the store between runs (docs/benchmarks.md).
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <sys/mman.h>

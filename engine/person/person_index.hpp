@@ -40,10 +40,10 @@ public:
     uint64_t place(StoreWriter& store, const Profile& profile, const PersonRecord& record, uint64_t seq,
                    int64_t arrival_us, std::string_view principal, Decision& decision);
 
-    // The filing half of place, for a record whose person is known already (a
-    // register loaded with its persons; the benchmarks' stores, filed from the
-    // generator's truth): files it under `person`, or under a new person when
-    // `person` is 0, and returns the person.
+    // The filing half of place, for a record whose person is known already
+    // (the benchmarks file their stores from the generator's truth): files it
+    // under `person`, or under a new person when `person` is 0, and returns
+    // the person.
     uint64_t file(StoreWriter& store, uint64_t person, const Profile& profile, const PersonRecord& record,
                   uint64_t seq, int64_t arrival_us);
 
