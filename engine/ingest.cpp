@@ -124,6 +124,21 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         if (head && head->filed_under) store.unfile(head->filed_under, head->current_seq);
         store.file(filed_under, seq);
 
+        schema::FeedEntry change;
+        change.type = head ? schema::FeedType::new_version : schema::FeedType::accepted;
+        change.kind = static_cast<uint8_t>(rec.kind);
+        change.facility_province = schema::province_number(rec.facility);
+        change.residence_province = schema::province_number(rec.person.province);
+        change.ref = seq;
+        change.time_us = arrival_us;
+        store.append_feed(change);
+        if (const uint32_t before = head ? head->appointment : 0; before != rec.appointment) {
+            change.type = schema::FeedType::appointment;
+            change.day_before = before;
+            change.day_after = rec.appointment;
+            store.append_feed(change);
+        }
+
         r.status = head ? Status::new_version : Status::accepted;
         r.seq = seq;
         r.flagged = conflict;

@@ -172,14 +172,16 @@ void Pipeline::apply(StoreWriter& w, Applier& applier, Job& job, int64_t arrival
     if (origin) record_batch(w, *origin, job.results);
 }
 
-void Pipeline::commit_jobs(const std::vector<Job*>& jobs, Applier& applier) {
+uint64_t Pipeline::commit_jobs(const std::vector<Job*>& jobs, Applier& applier) {
     const int64_t arrival = now_us();
     for (;;) {
         try {
+            uint64_t feed_head = 0;
             store_.write([&](StoreWriter& w) {
                 for (Job* job : jobs) apply(w, applier, *job, arrival);
+                feed_head = w.next_feed() - 1;
             });
-            return;
+            return feed_head;
         } catch (const Refused&) {
             // Only the first job of a commit can be a write job: nothing else ran
             // yet, and the commit starts over without it.
@@ -216,7 +218,7 @@ void Pipeline::write_loop() {
         }
         auto started = std::chrono::steady_clock::now();
         try {
-            commit_jobs(commit, applier);
+            const uint64_t feed_head = commit_jobs(commit, applier);
             write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             // Durable: acknowledge, then (once) train the compression dictionary.
             for (Job* job : commit) {
@@ -226,6 +228,7 @@ void Pipeline::write_loop() {
                     job->answer(job->verdict, job->results);
                 }
             }
+            if (options_.on_commit) options_.on_commit(feed_head);
             trainer.after_commit(store_);
             if (options_.release_map_every && ++commits_since_release >= options_.release_map_every) {
                 store_.release_mapped_pages();

@@ -32,6 +32,8 @@
 //               + u32 stream + u64 batch_seq (BE)   its documents + the encoded results (engine/batch_ledger.hpp)
 //   appointments u32 yyyymmdd (BE) + EpisodeKey     empty: the day of the re-examination appointment
 //                                                   (XML14.NGAY_HEN_KL) of an episode's current version
+//   feed        u64 sequence (INTEGERKEY)           FeedEntry (28 bytes): every committed change in commit
+//                                                   order (engine/feed.hpp), append-only
 //
 // Persons are numbered from 1 in the order they are created (docs/persons.md).
 //
@@ -56,8 +58,9 @@ static_assert(std::endian::native == std::endian::little, "ehb stores little-end
 namespace ehb::schema {
 
 // Bump on any change of a layout below; a data directory of another version is refused.
-inline constexpr uint32_t kFormatVersion = 5;  // 2: principals and batches; 3: record kinds, formats, sources;
-                                                // 4: the person index; 5: name fingerprints in person_blocks
+inline constexpr uint32_t kFormatVersion = 6;  // 2: principals and batches; 3: record kinds, formats, sources;
+                                                // 4: the person index; 5: name fingerprints in person_blocks;
+                                                // 6: the change feed
 
 struct Table {
     const char* name;
@@ -80,10 +83,12 @@ inline constexpr Table kPersonAudit{"person_audit", MDB_CREATE | MDB_INTEGERKEY}
 inline constexpr Table kReviews{"reviews", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr Table kReviewQueue{"review_queue", MDB_CREATE};
 inline constexpr Table kPersonRules{"person_rules", MDB_CREATE};
+// Append-only like the log: written with MDB_APPEND in the same transaction as the change.
+inline constexpr Table kFeed{"feed", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr std::array kTables{kMeta,         kLog,          kEpisodes,     kPersonLog,   kLinks,
                                     kMembers,      kPrincipals,   kBatches,      kAppointments, kPersons,
                                     kPersonBlocks, kPersonEvents, kPersonAudit,  kReviews,     kReviewQueue,
-                                    kPersonRules};
+                                    kPersonRules,  kFeed};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;
@@ -295,6 +300,63 @@ struct LogEntry {
     // Views point into `b`; nullopt when `b` is not a LogEntry of this layout.
     static std::optional<LogEntry> decode(std::string_view b);
 };
+
+// ---- FeedEntry: one committed change, in commit order ----
+
+enum class FeedType : uint8_t {
+    accepted = 1,     // an episode's first version (ref: its log entry); the numbers of EntryStatus
+    new_version = 3,  // a later version of an episode (ref: its log entry)
+    identity = 4,     // an identity event of the person index (ref: its person_events row)
+    appointment = 5,  // an episode's appointment booked, moved or cancelled (ref: the version's log entry)
+};
+
+// Provinces are the two-digit codes as numbers (01 → 1), 0 when unknown.
+struct FeedEntry {
+    static constexpr std::size_t kSize = 28;
+    FeedType type = FeedType::accepted;
+    uint8_t kind = 0;                // EntryKind of the record; 0 for identity events
+    uint8_t facility_province = 0;   // of MA_CSKCB
+    uint8_t residence_province = 0;  // the record's MATINH_CU_TRU; a person's best record's for identity events
+    uint32_t day_before = 0;         // appointment: the day it was due before (yyyymmdd), 0 when newly booked
+    uint32_t day_after = 0;          // appointment: the day it is due now, 0 when cancelled
+    uint64_t ref = 0;
+    int64_t time_us = 0;             // when the change was made (the batch's arrival, a steward's operation)
+
+    std::array<char, kSize> bytes() const {
+        std::array<char, kSize> b{};
+        char* p = store(b.data(), type);
+        p = store(p, kind);
+        p = store(p, facility_province);
+        p = store(p, residence_province);
+        p = store(p, day_before);
+        p = store(p, day_after);
+        p = store(p, ref);
+        store(p, time_us);
+        return b;
+    }
+    static std::optional<FeedEntry> from_bytes(std::string_view b) {
+        if (b.size() != kSize) return std::nullopt;
+        const char* p = b.data();
+        FeedEntry e;
+        e.type = load<FeedType>(p);
+        e.kind = load<uint8_t>(p + 1);
+        e.facility_province = load<uint8_t>(p + 2);
+        e.residence_province = load<uint8_t>(p + 3);
+        e.day_before = load<uint32_t>(p + 4);
+        e.day_after = load<uint32_t>(p + 8);
+        e.ref = load<uint64_t>(p + 12);
+        e.time_us = load<int64_t>(p + 20);
+        return e;
+    }
+};
+
+// "79" → 79; 0 for anything that is not two digits.
+inline uint8_t province_number(std::string_view two_digits) {
+    if (two_digits.size() < 2 || two_digits[0] < '0' || two_digits[0] > '9' || two_digits[1] < '0' ||
+        two_digits[1] > '9')
+        return 0;
+    return static_cast<uint8_t>((two_digits[0] - '0') * 10 + (two_digits[1] - '0'));
+}
 
 // ---- PrincipalRecord: a principal's role, facility and credential digest (engine/principals.hpp) ----
 

@@ -122,6 +122,13 @@ uint64_t StoreReader::last_seq() const {
     return schema::load<uint64_t>(k.data());
 }
 
+uint64_t StoreReader::last_feed() const {
+    lmdb::Cursor c(txn_, t_.feed);
+    std::string_view k, v;
+    if (!c.get(k, v, MDB_LAST)) return 0;
+    return schema::load<uint64_t>(k.data());
+}
+
 // ---- StoreWriter ----
 
 uint64_t StoreWriter::append(const schema::LogEntry& entry) {
@@ -130,6 +137,14 @@ uint64_t StoreWriter::append(const schema::LogEntry& entry) {
                              MDB_APPEND);
     entry.encode(p);
     ++next_seq_;
+    return seq;
+}
+
+uint64_t StoreWriter::append_feed(const schema::FeedEntry& entry) {
+    const uint64_t seq = next_feed_;
+    auto v = entry.bytes();
+    t_.feed.put(txn_, {reinterpret_cast<const char*>(&seq), sizeof seq}, {v.data(), v.size()}, MDB_APPEND);
+    ++next_feed_;
     return seq;
 }
 
@@ -304,6 +319,7 @@ void Store::init_schema() {
     tables_.reviews = lmdb::Dbi::open(txn, schema::kReviews.name, schema::kReviews.flags);
     tables_.review_queue = lmdb::Dbi::open(txn, schema::kReviewQueue.name, schema::kReviewQueue.flags);
     tables_.person_rules = lmdb::Dbi::open(txn, schema::kPersonRules.name, schema::kPersonRules.flags);
+    tables_.feed = lmdb::Dbi::open(txn, schema::kFeed.name, schema::kFeed.flags);
     txn.commit();
     load_dictionaries();
 }

@@ -32,7 +32,7 @@ struct StoreOptions {
 
 struct Tables {
     lmdb::Dbi meta, log, episodes, person_log, links, members, principals, batches, appointments, persons, person_blocks;
-    lmdb::Dbi person_events, person_audit, reviews, review_queue, person_rules;
+    lmdb::Dbi person_events, person_audit, reviews, review_queue, person_rules, feed;
 };
 
 // Typed reads inside one transaction (read-only or the writer's own).
@@ -75,6 +75,18 @@ public:
     // Appends, ascending, the current version of each episode filed under `key`.
     void filed(schema::PersonKey key, std::vector<uint64_t>& out) const;
     uint64_t last_seq() const;  // 0 for an empty log
+    uint64_t last_feed() const;  // 0 for an empty feed
+    // Calls f(seq, FeedEntry) for the feed's entries from `from` on, in order, until f returns false.
+    template <class F>
+    void feed(uint64_t from, F&& f) const {
+        lmdb::Cursor c(txn_, t_.feed);
+        std::string_view k(reinterpret_cast<const char*>(&from), sizeof from), v;
+        for (bool ok = c.get(k, v, MDB_SET_RANGE); ok; ok = c.get(k, v, MDB_NEXT)) {
+            auto e = schema::FeedEntry::from_bytes(v);
+            if (!e) throw std::runtime_error("feed: value of unexpected size");
+            if (!f(schema::load<uint64_t>(k.data()), *e)) break;
+        }
+    }
     // Calls f(day, episode_key) for every appointment due from day `from` to
     // day `to` (yyyymmdd, both included), in day order, until f returns false.
     template <class F>
@@ -101,7 +113,8 @@ protected:
 // Typed writes inside the write transaction.
 class StoreWriter : public StoreReader {
 public:
-    StoreWriter(const lmdb::Txn& txn, const Tables& tables) : StoreReader(txn, tables), next_seq_(last_seq() + 1) {}
+    StoreWriter(const lmdb::Txn& txn, const Tables& tables)
+        : StoreReader(txn, tables), next_seq_(last_seq() + 1), next_feed_(last_feed() + 1) {}
 
     // Appends the entry under the next sequence number (MDB_APPEND) and returns it.
     uint64_t append(const schema::LogEntry& entry);
@@ -125,9 +138,13 @@ public:
     void set_never_link(uint64_t a, uint64_t b);
     // Moves an episode's appointment from day `before` to day `after` (0: none).
     void reschedule(std::string_view episode_key, uint32_t before, uint32_t after);
+    // Appends a change to the feed (MDB_APPEND) and returns its sequence number.
+    uint64_t append_feed(const schema::FeedEntry& entry);
+    uint64_t next_feed() const { return next_feed_; }
 
 private:
     uint64_t next_seq_;
+    uint64_t next_feed_;
 };
 
 class Store {

@@ -71,4 +71,15 @@ struct Doc {
     }
 };
 
+// A re-examination appointment slip for Doc's episode.
+inline std::string appointment(const Doc& d, std::string_view slip, std::string_view due) {
+    return R"(,"XML14":{"MA_LK":")" + d.ma_lk + R"(","SO_GIAYHEN_KL":")" + std::string(slip) + R"(","MA_CSKCB":")" +
+           d.facility + R"(","HO_TEN":")" + d.name + R"(","NGAY_SINH":")" + d.birth + R"(","GIOI_TINH":")" + d.sex +
+           R"(","DIA_CHI":"Hà Nội","MA_THE_BHYT":")" + d.card + R"(","NGAY_VAO":")" + d.admitted +
+           R"(","NGAY_RA":")" + d.discharged + R"(","NGAY_HEN_KL":")" + std::string(due) +
+           R"(","CHAN_DOAN_RV":"Viêm họng","MA_BENH_CHINH":")" + d.icd +
+           R"(","MA_DOITUONG_KCB":"1.1","MA_BAC_SI":"000123/HNO-CCHN","MA_TTDV":"0100123456","NGAY_CT":")" +
+           d.discharged.substr(0, 8) + R"("})";
+}
+
 }  // namespace ehb::test

@@ -15,6 +15,7 @@
 namespace ehb {
 namespace {
 
+using test::appointment;
 using test::Doc;
 using test::TempDir;
 
@@ -25,17 +26,6 @@ std::string checkin(const Doc& d, std::string_view arrival = "202501100800") {
            R"(","MA_THE_BHYT":")" + d.card + R"(","MA_DOITUONG_KCB":"1.1","NGAY_VAO":")" + std::string(arrival) +
            R"(","MA_LOAI_KCB":"01","MA_CSKCB":")" + d.facility +
            R"(","MA_DICH_VU":"02.1896","TEN_DICH_VU":"Khám Nội","NGAY_YL":")" + std::string(arrival) + R"("}})";
-}
-
-// A re-examination appointment slip for Doc's episode.
-std::string appointment(const Doc& d, std::string_view slip, std::string_view due) {
-    return R"(,"XML14":{"MA_LK":")" + d.ma_lk + R"(","SO_GIAYHEN_KL":")" + std::string(slip) + R"(","MA_CSKCB":")" +
-           d.facility + R"(","HO_TEN":")" + d.name + R"(","NGAY_SINH":")" + d.birth + R"(","GIOI_TINH":")" + d.sex +
-           R"(","DIA_CHI":"Hà Nội","MA_THE_BHYT":")" + d.card + R"(","NGAY_VAO":")" + d.admitted +
-           R"(","NGAY_RA":")" + d.discharged + R"(","NGAY_HEN_KL":")" + std::string(due) +
-           R"(","CHAN_DOAN_RV":"Viêm họng","MA_BENH_CHINH":")" + d.icd +
-           R"(","MA_DOITUONG_KCB":"1.1","MA_BAC_SI":"000123/HNO-CCHN","MA_TTDV":"0100123456","NGAY_CT":")" +
-           d.discharged.substr(0, 8) + R"("})";
 }
 
 // A referral paper from Doc's facility to `to`.

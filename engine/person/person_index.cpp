@@ -105,7 +105,10 @@ uint64_t PersonIndex::file(StoreWriter& store, StoreIndex& index, uint64_t perso
     changed = see_identifiers(*entry, profile, static_cast<uint32_t>(arrival_us / 86'400'000'000), seq) || changed;
     const bool best_changed = survive(*entry, record, seq);
     if (changed || best_changed) store.put_person(person, encode_entry(*entry));
-    if (best_changed && entry != &fresh) identity_event(store, "best_record_changed", person, 0, 0, arrival_us);
+    if (best_changed && entry != &fresh) {
+        identity_event(store, "best_record_changed", person, 0, 0, arrival_us,
+                       schema::province_number(entry->best[kBestProvince].value));
+    }
     return person;
 }
 

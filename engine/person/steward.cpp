@@ -24,6 +24,10 @@ PersonEntry load(const StoreReader& r, uint64_t person) {
     return *std::move(e);
 }
 
+uint8_t residence(const StoreReader& r, uint64_t person) {
+    return schema::province_number(load(r, person).best[kBestProvince].value);
+}
+
 std::vector<uint64_t> members_of(const StoreReader& r, uint64_t person) {
     std::vector<PersonKey> keys;
     r.members(PersonKey::person(person), keys);
@@ -114,7 +118,7 @@ std::string review_row(uint64_t id, const Review& r) {
 }  // namespace
 
 uint64_t identity_event(StoreWriter& w, std::string_view event, uint64_t person, uint64_t other, uint64_t audit_id,
-                        int64_t now_us) {
+                        int64_t now_us, uint8_t residence_province) {
     std::string row = "{\"time\":";
     append_json_time(row, now_us);
     append_json_member(row, "event", event);
@@ -124,7 +128,14 @@ uint64_t identity_event(StoreWriter& w, std::string_view event, uint64_t person,
     // Where the event falls in the log: after every record up to this entry.
     append_json_number(row, "log_seq", w.next_seq() - 1);
     row += '}';
-    return w.append_numbered(w.tables().person_events, row);
+    const uint64_t id = w.append_numbered(w.tables().person_events, row);
+    schema::FeedEntry change;
+    change.type = schema::FeedType::identity;
+    change.residence_province = residence_province;
+    change.ref = id;
+    change.time_us = now_us;
+    w.append_feed(change);
+    return id;
 }
 
 uint64_t merge_persons(StoreWriter& w, uint64_t into, uint64_t from, const Actor& who) {
@@ -148,7 +159,7 @@ uint64_t merge_persons(StoreWriter& w, uint64_t into, uint64_t from, const Actor
     // Records after this entry arrived while merged (unmerge sorts them out).
     append_json_number(subject, "log_seq", w.next_seq() - 1);
     const uint64_t id = audit(w, "merge", who, subject, before, summary(w, into));
-    identity_event(w, "merged", into, from, id, who.now_us);
+    identity_event(w, "merged", into, from, id, who.now_us, residence(w, into));
     return id;
 }
 
@@ -207,9 +218,9 @@ void Steward::unmerge(StoreWriter& w, uint64_t merge_id, const Actor& who) {
     }
     subject += ']';
     const uint64_t id = audit(w, "unmerge", who, subject, before, after);
-    identity_event(w, "unmerged", into, from, id, who.now_us);
-    if (rebuilt_into) identity_event(w, "best_record_changed", into, 0, id, who.now_us);
-    if (rebuilt_from) identity_event(w, "best_record_changed", from, 0, id, who.now_us);
+    identity_event(w, "unmerged", into, from, id, who.now_us, residence(w, into));
+    if (rebuilt_into) identity_event(w, "best_record_changed", into, 0, id, who.now_us, residence(w, into));
+    if (rebuilt_from) identity_event(w, "best_record_changed", from, 0, id, who.now_us, residence(w, from));
 }
 
 bool Steward::rebuild_best(StoreWriter& w, uint64_t person) {
@@ -405,9 +416,9 @@ uint64_t Steward::move_episode(StoreWriter& w, std::string_view episode_key, uin
     append_json_member(subject, "episode", episode_key);
     append_json_member(subject, "person", std::to_string(person));
     const uint64_t id = audit(w, op, who, subject, before, after);
-    identity_event(w, op == "link" ? "linked" : "unlinked", person, old, id, who.now_us);
-    if (old_best) identity_event(w, "best_record_changed", old, 0, id, who.now_us);
-    if (new_best) identity_event(w, "best_record_changed", person, 0, id, who.now_us);
+    identity_event(w, op == "link" ? "linked" : "unlinked", person, old, id, who.now_us, residence(w, person));
+    if (old_best) identity_event(w, "best_record_changed", old, 0, id, who.now_us, residence(w, old));
+    if (new_best) identity_event(w, "best_record_changed", person, 0, id, who.now_us, residence(w, person));
     return person;
 }
 

@@ -39,9 +39,11 @@ uint64_t merge_persons(StoreWriter& w, uint64_t into, uint64_t from, const Actor
 // A review item for a resolution decision of band review (ingest calls it).
 uint64_t open_review(StoreWriter& w, const Decision& d, uint64_t person, uint64_t seq);
 
-// An identity event: merged, unmerged, linked, unlinked, best_record_changed.
+// An identity event: merged, unmerged, linked, unlinked, best_record_changed;
+// also on the change feed, under the person's province of residence (its
+// best record's, as a number: schema::province_number).
 uint64_t identity_event(StoreWriter& w, std::string_view event, uint64_t person, uint64_t other, uint64_t audit,
-                        int64_t now_us);
+                        int64_t now_us, uint8_t residence_province);
 
 class Steward {
 public:
