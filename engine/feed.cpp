@@ -116,20 +116,23 @@ void FeedReader::render(const StoreReader& r, uint64_t seq, const schema::FeedEn
     out += '}';
 }
 
-void FeedReader::read(const StoreReader& r, uint64_t from, const FeedFilter& filter, std::size_t max_events,
-                      std::size_t max_bytes, std::size_t max_scanned, FeedChunk& out) {
+void FeedReader::read(const StoreReader& r, uint64_t from, const FeedFilter& filter, const FeedLimits& limits,
+                      FeedChunk& out) {
     out.clear();
     if (from == 0) from = 1;
     out.next = from;
+    if (from > limits.until) return;
     std::size_t scanned = 0;
     r.feed(from, [&](uint64_t seq, const schema::FeedEntry& e) {
+        if (seq > limits.until) return false;
         out.next = seq + 1;
         if (filter.matches(e)) {
             render(r, seq, e, filter.records, out.text);
             out.seqs.push_back(seq);
             out.ends.push_back(out.text.size());
         }
-        return ++scanned < max_scanned && out.seqs.size() < max_events && out.text.size() < max_bytes;
+        return ++scanned < limits.scanned && out.seqs.size() < limits.events && out.text.size() < limits.bytes &&
+               seq < limits.until;
     });
 }
 

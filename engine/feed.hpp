@@ -44,13 +44,20 @@ struct FeedChunk {
     void clear() { seqs.clear(), ends.clear(), text.clear(); }
 };
 
-// Reads changes from `from` (0 counts as 1) that pass `filter`, stopping after
-// `max_events` kept, `max_bytes` of text or `max_scanned` looked at.
+// How much one read may take.
+struct FeedLimits {
+    uint64_t until = UINT64_MAX;  // the last sequence number to look at (ehbd: the last durable one)
+    std::size_t events = 1000;    // kept
+    std::size_t bytes = 1 << 20;  // of text (a read stops after the change that passes it)
+    std::size_t scanned = 100000; // looked at, kept or not
+};
+
+// Reads changes from `from` (0 counts as 1) that pass `filter`, within `limits`.
 class FeedReader {
 public:
     explicit FeedReader(const DictionarySet* dictionaries) : decompressor_(dictionaries) {}
-    void read(const StoreReader& r, uint64_t from, const FeedFilter& filter, std::size_t max_events,
-              std::size_t max_bytes, std::size_t max_scanned, FeedChunk& out);
+    void read(const StoreReader& r, uint64_t from, const FeedFilter& filter, const FeedLimits& limits,
+              FeedChunk& out);
     // One change as a JSON object, appended to `out` (docs/feed.md, "Events").
     void render(const StoreReader& r, uint64_t seq, const schema::FeedEntry& e, bool with_record, std::string& out);
 

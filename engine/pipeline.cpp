@@ -217,9 +217,11 @@ void Pipeline::write_loop() {
             }
         }
         auto started = std::chrono::steady_clock::now();
+        double commit_seconds = 0;
         try {
             const uint64_t feed_head = commit_jobs(commit, applier);
-            write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            commit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            write_seconds += commit_seconds;
             // Durable: acknowledge, then (once) train the compression dictionary.
             for (Job* job : commit) {
                 if (job->write) {
@@ -265,6 +267,8 @@ void Pipeline::write_loop() {
         stats_.batches += commit.size() - write_jobs;
         stats_.write_jobs += write_jobs;
         stats_.records += records;
+        stats_.commit_records.add(records);
+        stats_.commit_us.add(static_cast<uint64_t>(commit_seconds * 1e6));
         space_cv_.notify_all();
     }
 }
@@ -287,7 +291,9 @@ void Pipeline::close() {
 
 PipelineStats Pipeline::stats() const {
     std::lock_guard lock(mutex_);
-    return stats_;
+    PipelineStats s = stats_;
+    s.queued_records = queued_records_;
+    return s;
 }
 
 }  // namespace ehb

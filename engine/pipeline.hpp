@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/batch_ledger.hpp"
+#include "engine/histogram.hpp"
 #include "engine/ingest.hpp"
 
 namespace ehb {
@@ -53,6 +54,9 @@ struct PipelineStats {
     uint64_t write_jobs = 0;
     uint64_t records = 0;
     double write_seconds = 0;  // the writer inside transactions (apply + durable commit)
+    Histogram commit_records{Histogram::kSizes};  // records per commit
+    Histogram commit_us;                          // time per commit (apply + durable commit), µs
+    std::size_t queued_records = 0;               // submitted, not yet committed (at the time of asking)
 };
 
 // Who sent a batch, and the checks that follow from it.

@@ -56,6 +56,8 @@ Server::Server(const ServerConfig& config)
     options.on_failure = [this](const std::exception& e) {
         asio::post(io_, [this, what = std::string(e.what())] { fail(what.c_str()); });
     };
+    options.on_commit = [this](uint64_t feed_head) { feed_.committed(feed_head); };
+    feed_.start(store_->read([](const StoreReader& r) { return r.last_feed(); }));
     pipeline_ = std::make_unique<Pipeline>(*store_, options);
     tcp::endpoint endpoint = resolve(io_, config.listen);
     try {

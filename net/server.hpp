@@ -22,6 +22,7 @@
 #include "engine/pipeline.hpp"
 #include "net/budget.hpp"
 #include "net/config.hpp"
+#include "net/feed_hub.hpp"
 #include "storage/store.hpp"
 
 namespace ehb::net {
@@ -51,6 +52,7 @@ public:
     Store& store() { return *store_; }
     Pipeline& pipeline() { return *pipeline_; }
     Budget& budget() { return budget_; }
+    FeedHub& feed() { return feed_; }
     std::size_t connections() const { return sessions_.size(); }
     bool stopping() const { return stopping_; }
     bool admit_principal(const std::string& name);  // false beyond the per-principal limit
@@ -70,6 +72,7 @@ private:
     std::unique_ptr<Pipeline> pipeline_;
     boost::asio::thread_pool readers_;
     Budget budget_;
+    FeedHub feed_{io_};
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::signal_set signals_;
     uint16_t port_ = 0;

@@ -28,10 +28,14 @@ protected:
         std::string_view v = doc;
         return engine->ingest(std::span(&v, 1), "hospital").at(0);
     }
-    FeedChunk read(uint64_t from, const FeedFilter& filter = {}, std::size_t max_events = 1000) {
+    FeedChunk read(uint64_t from, const FeedFilter& filter = {}, std::size_t max_events = 1000,
+                   uint64_t until = UINT64_MAX) {
         FeedReader reader(&store->dictionaries());
         FeedChunk chunk;
-        store->read([&](const StoreReader& r) { reader.read(r, from, filter, max_events, 1 << 20, 100000, chunk); });
+        FeedLimits limits;
+        limits.events = max_events;
+        limits.until = until;
+        store->read([&](const StoreReader& r) { reader.read(r, from, filter, limits, chunk); });
         return chunk;
     }
     // The chunk's events, parsed.
@@ -187,6 +191,11 @@ TEST_F(FeedTest, FiltersKeepTheCursorMovingPastWhatTheyLeaveOut) {
         from = c.next;
     }
     EXPECT_EQ(seen, (std::vector<uint64_t>{2, 4, 6, 7}));
+    // Nothing past `until` (ehbd: the last durable change) is read, and the cursor stops there.
+    c = read(1, hcm, 1000, 5);
+    EXPECT_EQ(c.seqs, (std::vector<uint64_t>{2, 4}));
+    EXPECT_EQ(c.next, 6u);
+    EXPECT_EQ(read(6, {}, 1000, 5).next, 6u);
     EXPECT_EQ(read(100).size(), 0u);
     EXPECT_EQ(read(100).next, 100u);
 }
