@@ -222,7 +222,10 @@ void Pipeline::write_loop() {
             const uint64_t feed_head = commit_jobs(commit, applier);
             commit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             write_seconds += commit_seconds;
-            // Durable: acknowledge, then (once) train the compression dictionary.
+            // Durable: the feed first, so that a change acknowledged to its pusher
+            // is on the feed for whoever subscribes next; then acknowledge, and
+            // (once) train the compression dictionary.
+            if (options_.on_commit) options_.on_commit(feed_head);
             for (Job* job : commit) {
                 if (job->write) {
                     if (job->write_answer) job->write_answer(job->refused, std::move(job->reply));
@@ -230,7 +233,6 @@ void Pipeline::write_loop() {
                     job->answer(job->verdict, job->results);
                 }
             }
-            if (options_.on_commit) options_.on_commit(feed_head);
             trainer.after_commit(store_);
             if (options_.release_map_every && ++commits_since_release >= options_.release_map_every) {
                 store_.release_mapped_pages();

@@ -38,8 +38,8 @@ struct PipelineOptions {
     // Called on the writer thread when a commit fails; the batches of that
     // commit and after it are never answered (submit and close rethrow).
     std::function<void(const std::exception&)> on_failure;
-    // Called on the writer thread after each durable commit (and its
-    // acknowledgements) with the feed's last sequence number (engine/feed.hpp).
+    // Called on the writer thread after each durable commit, before its
+    // acknowledgements, with the feed's last sequence number (engine/feed.hpp).
     std::function<void(uint64_t feed_head)> on_commit;
     // Commits between two Store::release_mapped_pages (0: never). Every commit
     // keeps ehbd's resident set near its working set: 0.84 GB peak on the

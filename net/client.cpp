@@ -310,6 +310,32 @@ std::string Client::person_op(const wire::PersonOp& op) {
     return payload_;
 }
 
+uint32_t Client::subscribe(const wire::Subscribe& request) {
+    begin_frame();
+    wire::encode(out_, request);
+    return finish_frame(wire::Type::subscribe, new_id());
+}
+
+std::optional<wire::Feed> Client::next_feed(uint32_t request_id) {
+    wire::Header h;
+    if (!next_answering_pings(h) || h.type == static_cast<uint8_t>(wire::Type::bye)) return std::nullopt;
+    if (h.type == static_cast<uint8_t>(wire::Type::error)) {
+        auto error = decoded<wire::Error>(payload_, "ERROR");
+        throw ProtocolError(error.code, h.request_id, error.message);
+    }
+    if (h.type != static_cast<uint8_t>(wire::Type::feed) || h.request_id != request_id) {
+        broken("expected FEED for request " + std::to_string(request_id) + ", got " +
+               std::string(wire::type_name(h.type)) + " for request " + std::to_string(h.request_id));
+    }
+    return decoded<wire::Feed>(payload_, "FEED");
+}
+
+void Client::ack_feed(uint64_t next) {
+    begin_frame();
+    wire::encode(out_, wire::FeedAck{next});
+    finish_frame(wire::Type::feed_ack, 0);
+}
+
 void Client::ping() {
     constexpr std::string_view kToken = "ehb";
     expect(send_ping(kToken), wire::Type::pong);
@@ -360,15 +386,20 @@ bool Client::next_frame(wire::Header& h) {
     return true;
 }
 
-wire::Header Client::next_reply() {
-    wire::Header h;
+bool Client::next_answering_pings(wire::Header& h) {
     for (;;) {
-        if (!next_frame(h)) broken("the connection closed");
-        if (h.type != static_cast<uint8_t>(wire::Type::ping)) return h;
+        if (!next_frame(h)) return false;
+        if (h.type != static_cast<uint8_t>(wire::Type::ping)) return true;
         begin_frame();
         out_.append(payload_);
         finish_frame(wire::Type::pong, h.request_id);
     }
+}
+
+wire::Header Client::next_reply() {
+    wire::Header h;
+    if (!next_answering_pings(h)) broken("the connection closed");
+    return h;
 }
 
 wire::Header Client::expect(uint32_t request_id, wire::Type expected) {

@@ -116,6 +116,14 @@ public:
     // ProtocolError PERSON_OP_FAILED; the connection stays usable.
     std::string person_op(const wire::PersonOp& op);
     void ping();
+    // The change feed (docs/feed.md): SUBSCRIBE returns the request id every
+    // FEED carries; next_feed() reads the next one (its events are views
+    // valid until the next read), nullopt when the server says BYE or closes
+    // (it is shutting down); an ERROR throws ProtocolError. ack_feed() tells
+    // the server the consumer holds everything before `next`.
+    uint32_t subscribe(const wire::Subscribe& request);
+    std::optional<wire::Feed> next_feed(uint32_t request_id);
+    void ack_feed(uint64_t next);
     // Sends BYE and reads (dropping what arrives) until the server's BYE or EOF, then closes.
     void bye();
 
@@ -134,7 +142,9 @@ private:
     uint32_t finish_frame(wire::Type type, uint32_t request_id);
     // The next frame's header, its payload in payload_; false at EOF.
     bool next_frame(wire::Header& header);
-    // next_frame(), answering the server's PINGs on the way; throws at EOF.
+    // next_frame(), answering the server's PINGs on the way; false at EOF.
+    bool next_answering_pings(wire::Header& header);
+    // The same; throws at EOF.
     wire::Header next_reply();
     // The reply to `request_id`, which must be of type `expected`; its payload in payload_.
     wire::Header expect(uint32_t request_id, wire::Type expected);

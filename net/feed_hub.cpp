@@ -3,7 +3,9 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <cstdio>
 
+#include "engine/canonical.hpp"
 #include "engine/ingest.hpp"
 
 namespace ehb::net {
@@ -58,6 +60,38 @@ double FeedHub::lag_seconds(const Consumer& c, int64_t now_us) const {
     // Committed before the oldest commit kept: it has waited at least since then.
     if (oldest == 0) oldest = commits_.size() == kCommitsKept ? commits_.front().at_us : started_us_;
     return now_us > oldest ? double(now_us - oldest) / 1e6 : 0;
+}
+
+std::string feed_stats_json(const FeedHub& hub, int64_t now_us) {
+    std::string out = "{\"head\":" + std::to_string(hub.head());
+    const Histogram& f = hub.freshness();
+    append_json_number(out, "deliveries", f.count());
+    append_json_number(out, "freshness_p50_us", f.quantile(0.50));
+    append_json_number(out, "freshness_p99_us", f.quantile(0.99));
+    out += ",\"consumers\":[";
+    const char* sep = "";
+    for (const auto& c : hub.consumers()) {
+        out += sep;
+        sep = ",";
+        out += "{\"principal\":";
+        append_canonical_string(out, c->principal);
+        append_json_member(out, "name", c->name);
+        append_json_member(out, "transport", c->transport);
+        append_json_member(out, "peer", c->peer);
+        out += ",\"since\":";
+        append_json_time(out, c->since_us);
+        append_json_number(out, "sent", c->sent);
+        append_json_number(out, "acked", c->acked);
+        append_json_number(out, "delivered", c->delivered);
+        append_json_number(out, "lag_records", hub.lag_records(*c));
+        char buf[384];
+        std::snprintf(buf, sizeof buf, ",\"lag_seconds\":%.3f", hub.lag_seconds(*c, now_us));
+        out += buf;
+        append_json_number(out, "freshness_p50_us", c->freshness.quantile(0.50));
+        append_json_number(out, "freshness_p99_us", c->freshness.quantile(0.99));
+        out += '}';
+    }
+    return out + "]}";
 }
 
 }  // namespace ehb::net

@@ -66,4 +66,8 @@ private:
     Histogram freshness_;
 };
 
+// The feed's state for STATS and operators: the head, the freshness of
+// every delivery, and each consumer with its progress and lag (docs/feed.md).
+std::string feed_stats_json(const FeedHub& hub, int64_t now_us);
+
 }  // namespace ehb::net

@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -14,6 +16,7 @@
 #include "engine/book.hpp"
 #include "engine/fhir_out.hpp"
 #include "engine/provinces.hpp"
+#include "net/feed_pump.hpp"
 #include "net/log.hpp"
 #include "net/person_op.hpp"
 #include "net/server.hpp"
@@ -31,6 +34,9 @@ namespace {
 
 // What a PUSH holds while it waits for its commit: its payload, and about as
 // much again for the prepared records (canonical form, compressed copy).
+// A consumer's window is capped: unacknowledged changes are held in the outbox.
+constexpr std::size_t kMaxFeedWindow = 10'000;
+
 std::size_t charge_for(const wire::Header& h) {
     return h.type == uint8_t(Type::push) ? 2 * std::size_t{h.length} + 4096 : h.length;
 }
@@ -88,6 +94,7 @@ void Session::drain() {
     boost::system::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_receive, ec);  // the read loop sees the end of the stream
     wake_.cancel();
+    end_subscription();
     maybe_finish();
 }
 
@@ -210,7 +217,7 @@ void Session::dispatch(const wire::Header& h, std::string payload, std::size_t c
     auto type = static_cast<Type>(h.type);
     bool authenticated = state_ == State::authenticated;
     if ((type == Type::push || type == Type::get_book || type == Type::appointments || type == Type::stats ||
-         type == Type::person_op) &&
+         type == Type::person_op || type == Type::subscribe || type == Type::feed_ack) &&
         !authenticated) {
         server_.budget().release(charge);
         error(h.request_id, ErrorCode::not_authenticated, "authenticate first (HELLO, then AUTH)");
@@ -223,6 +230,8 @@ void Session::dispatch(const wire::Header& h, std::string payload, std::size_t c
         case Type::appointments: return appointments(h.request_id, std::move(payload));
         case Type::stats: return stats(h.request_id);
         case Type::person_op: return person_op(h.request_id, std::move(payload));
+        case Type::subscribe: return subscribe(h.request_id, std::move(payload));
+        case Type::feed_ack: return feed_ack(std::move(payload));
         case Type::ping:
             if (payload.size() > 64) return error(h.request_id, ErrorCode::bad_payload, "PING payload above 64 bytes");
             return send(Type::pong, h.request_id, payload);
@@ -383,7 +392,8 @@ void Session::stats(uint32_t request_id) {
     ++in_flight_;
     auto self = shared_from_this();
     std::size_t connections = server_.connections(), budget = server_.budget().in_use();
-    asio::post(server_.readers(), [self, request_id, connections, budget] {
+    std::string feed = feed_stats_json(server_.feed(), now_us());  // the hub lives on this thread
+    asio::post(server_.readers(), [self, request_id, connections, budget, feed = std::move(feed)] {
         Store& store = self->server_.store();
         PipelineStats p = self->server_.pipeline().stats();
         auto [entries, episodes] = store.read([](const StoreReader& r) {
@@ -399,7 +409,8 @@ void Session::stats(uint32_t request_id) {
         json.append(",\"records\":").append(std::to_string(p.records));
         json.append(",\"writer_seconds\":").append(std::to_string(p.write_seconds));
         json.append(",\"connections\":").append(std::to_string(connections));
-        json.append(",\"budget_bytes_in_use\":").append(std::to_string(budget)).append("}");
+        json.append(",\"budget_bytes_in_use\":").append(std::to_string(budget));
+        json.append(",\"feed\":").append(feed).append("}");
         std::string frame;
         wire::append_frame(frame, Type::stats_reply, request_id, json);
         asio::post(self->server_.io(), [self, frame = std::move(frame)]() mutable { self->answer(std::move(frame), 0); });
@@ -458,6 +469,66 @@ void Session::person_op(uint32_t request_id, std::string payload) {
         error(request_id, ErrorCode::internal, std::string("cannot write: ") + e.what());
         server_.fail(e.what());
     }
+}
+
+void Session::subscribe(uint32_t request_id, std::string payload) {
+    wire::Subscribe m;
+    if (!wire::decode(payload, m)) return error(request_id, ErrorCode::bad_payload, "SUBSCRIBE payload malformed");
+    if (principal_->role != Role::reader && principal_->role != Role::admin) {
+        return error(request_id, ErrorCode::forbidden, "only a reader or an admin may read the feed");
+    }
+    if (feed_) return error(request_id, ErrorCode::protocol, "one subscription per connection");
+    FeedHub::Consumer consumer;
+    consumer.principal = principal_->name;
+    consumer.name = std::move(m.name);
+    consumer.transport = "binary";
+    consumer.peer = peer_;
+    consumer.filter.types = m.types == 0 ? uint8_t(kFeedAll) : m.types;
+    consumer.filter.residence_province = m.residence_province;
+    consumer.filter.facility_province = m.facility_province;
+    consumer.filter.records = m.records;
+    FeedPump::Options options;
+    options.from = m.from;
+    options.follow = m.follow;
+    options.window = std::clamp<std::size_t>(m.window, 1, kMaxFeedWindow);
+    log(LogLevel::info, "%s: %s subscribes from %llu%s", peer_.c_str(), principal_->name.c_str(),
+        (unsigned long long)m.from, m.follow ? ", following" : "");
+    ++in_flight_;  // until the subscription ends: no idle timeout while it waits for commits
+    std::weak_ptr<Session> weak = weak_from_this();
+    auto deliver = [weak, request_id](const FeedChunk& chunk, uint64_t next, uint64_t head, bool end) {
+        auto self = weak.lock();
+        if (!self) return;
+        wire::Feed feed{next, head, end, {}};
+        feed.events.reserve(chunk.size());
+        for (std::size_t i = 0; i < chunk.size(); ++i) feed.events.push_back({chunk.seqs[i], chunk.event(i)});
+        std::string out;
+        wire::encode(out, feed);
+        if (end) {
+            self->end_subscription();
+            ++self->in_flight_;  // answer() counts this frame as the subscription's answer
+            std::string frame;
+            wire::append_frame(frame, Type::feed, request_id, out);
+            return self->answer(std::move(frame), 0);
+        }
+        self->send(Type::feed, request_id, out);
+    };
+    Server& s = server_;
+    feed_ = std::make_shared<FeedPump>(s.io(), s.readers(), s.store(), s.feed(), s.feed().add(std::move(consumer)),
+                                       options, std::move(deliver));
+    feed_->start();
+}
+
+void Session::feed_ack(std::string payload) {
+    wire::FeedAck m;
+    if (!wire::decode(payload, m)) return error(0, ErrorCode::bad_payload, "FEED_ACK payload malformed");
+    if (feed_) feed_->acknowledged(m.next);  // an acknowledgement after the end has nothing left to free
+}
+
+void Session::end_subscription() {
+    if (!feed_) return;
+    feed_->stop();
+    feed_.reset();
+    --in_flight_;
 }
 
 void Session::answer(std::string frame, std::size_t charge) {
@@ -528,6 +599,7 @@ void Session::close() {
     socket_.close(ec);
     deadline_.cancel();
     wake_.cancel();
+    if (feed_) feed_->stop();
     if (principal_) server_.release_principal(principal_->name);
     server_.closed(this);
 }

@@ -18,6 +18,10 @@
 #include "net/wire.hpp"
 
 namespace ehb::net {
+class FeedPump;
+}
+
+namespace ehb::net {
 
 class Server;
 
@@ -43,6 +47,9 @@ private:
     void appointments(uint32_t request_id, std::string payload);
     void stats(uint32_t request_id);
     void person_op(uint32_t request_id, std::string payload);
+    void subscribe(uint32_t request_id, std::string payload);
+    void feed_ack(std::string payload);
+    void end_subscription();  // stops the feed, if any; the subscription no longer counts as in flight
     void answer(std::string frame, std::size_t charge);  // a request's answer, back on the I/O thread
     void maybe_finish();
 
@@ -71,6 +78,7 @@ private:
     bool close_after_flush_ = false;
     bool closed_ = false;
     unsigned in_flight_ = 0;
+    std::shared_ptr<FeedPump> feed_;  // while subscribed (one subscription per connection)
 };
 
 }  // namespace ehb::net

@@ -167,6 +167,9 @@ std::string_view type_name(uint8_t type) {
         case Type::stats_reply: return "STATS_REPLY";
         case Type::person_op: return "PERSON_OP";
         case Type::person_reply: return "PERSON_REPLY";
+        case Type::subscribe: return "SUBSCRIBE";
+        case Type::feed: return "FEED";
+        case Type::feed_ack: return "FEED_ACK";
         case Type::error: return "ERROR";
     }
     return "UNKNOWN";
@@ -278,6 +281,30 @@ void encode(std::string& out, const Appointments& m) {
     put_str(out, m.province);
 }
 
+void encode(std::string& out, const Subscribe& m) {
+    put(out, m.from);
+    put(out, static_cast<uint8_t>(uint8_t(m.follow) | uint8_t(m.records) << 1));
+    put(out, m.types);
+    put(out, m.residence_province);
+    put(out, m.facility_province);
+    put(out, m.window);
+    put_str(out, m.name);
+}
+
+void encode(std::string& out, const Feed& m) {
+    if (m.events.size() > kMaxCount) throw std::length_error("wire: too many feed events");
+    put(out, m.next);
+    put(out, m.head);
+    put(out, static_cast<uint8_t>(m.end));
+    put(out, static_cast<uint32_t>(m.events.size()));
+    for (const FeedEvent& e : m.events) {
+        put(out, e.seq);
+        put_blob(out, e.json);
+    }
+}
+
+void encode(std::string& out, const FeedAck& m) { put(out, m.next); }
+
 void encode(std::string& out, const Error& m) {
     put(out, static_cast<uint16_t>(m.code));
     put_str(out, m.message);
@@ -359,6 +386,35 @@ bool decode(std::string_view in, GetBook& m) {
 bool decode(std::string_view in, Appointments& m) {
     Reader r(in);
     return r.get(m.from) && r.get(m.to) && r.str(m.province) && r.done();
+}
+
+bool decode(std::string_view in, Subscribe& m) {
+    Reader r(in);
+    uint8_t flags;
+    if (!r.get(m.from) || !r.get(flags) || (flags & ~3u) != 0) return false;
+    m.follow = flags & 1;
+    m.records = flags & 2;
+    return r.get(m.types) && m.types <= 7 && r.get(m.residence_province) && r.get(m.facility_province) &&
+           r.get(m.window) && r.str(m.name) && r.done();
+}
+
+bool decode(std::string_view in, Feed& m) {
+    Reader r(in);
+    uint8_t end;
+    uint32_t count;
+    if (!r.get(m.next) || !r.get(m.head) || !r.get(end) || end > 1 || !r.get(count)) return false;
+    m.end = end;
+    if (count > kMaxCount || !r.fits(count, 8 + kMinBlob)) return false;
+    m.events.resize(count);
+    for (FeedEvent& e : m.events) {
+        if (!r.get(e.seq) || !r.blob(e.json)) return false;
+    }
+    return r.done();
+}
+
+bool decode(std::string_view in, FeedAck& m) {
+    Reader r(in);
+    return r.get(m.next) && r.done();
 }
 
 bool decode(std::string_view in, Error& m) {

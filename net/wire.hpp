@@ -39,6 +39,9 @@ enum class Type : uint8_t {
     stats_reply = 0x51,
     person_op = 0x60,
     person_reply = 0x61,
+    subscribe = 0x70,
+    feed = 0x71,
+    feed_ack = 0x72,
     error = 0x7F,
 };
 
@@ -132,6 +135,31 @@ struct Appointments {
     uint32_t from = 0, to = 0;  // days yyyymmdd, both included
     std::string province;       // two digits, or empty for every province
 };
+// The change feed (docs/feed.md): SUBSCRIBE from a position, FEED chunks
+// back under the SUBSCRIBE's request id, FEED_ACK for flow control.
+struct Subscribe {
+    uint64_t from = 1;              // the first sequence number wanted (0 counts as 1)
+    bool follow = false;            // stay subscribed and receive changes as they commit
+    bool records = false;           // episode changes carry their canonical record
+    uint8_t types = 0;              // FeedTypeBits (engine/feed.hpp); 0: every type
+    uint8_t residence_province = 0; // as a number (79 for "79"); 0: any
+    uint8_t facility_province = 0;
+    uint32_t window = 1000;         // changes the server may send before an acknowledgement
+    std::string name;               // the consumer's name, for operators (may be empty)
+};
+struct FeedEvent {
+    uint64_t seq = 0;
+    std::string_view json;  // a view into the payload it was decoded from
+};
+struct Feed {
+    uint64_t next = 0;   // where the consumer resumes after this chunk
+    uint64_t head = 0;   // the last durable sequence number when it was read
+    bool end = false;    // not following: everything up to the head at SUBSCRIBE was sent
+    std::vector<FeedEvent> events;
+};
+struct FeedAck {
+    uint64_t next = 0;  // the consumer holds every change before it
+};
 struct Error {
     ErrorCode code = ErrorCode::internal;
     std::string message;
@@ -147,6 +175,9 @@ void encode(std::string& out, const Push& m);
 void encode(std::string& out, const PushResult& m);
 void encode(std::string& out, const GetBook& m);
 void encode(std::string& out, const Appointments& m);
+void encode(std::string& out, const Subscribe& m);
+void encode(std::string& out, const Feed& m);
+void encode(std::string& out, const FeedAck& m);
 void encode(std::string& out, const Error& m);
 // A PUSH (format 1) straight from the caller's documents.
 void encode_push(std::string& out, uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents);
@@ -166,6 +197,9 @@ bool decode(std::string_view in, Push& m);
 bool decode(std::string_view in, PushResult& m);
 bool decode(std::string_view in, GetBook& m);
 bool decode(std::string_view in, Appointments& m);
+bool decode(std::string_view in, Subscribe& m);
+bool decode(std::string_view in, Feed& m);  // events are views into `in`
+bool decode(std::string_view in, FeedAck& m);
 bool decode(std::string_view in, Error& m);
 
 // The bytes of a PUSH payload after batch_seq (format, count, documents): what

@@ -55,6 +55,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     check<ehb::wire::PushResult>(input);
     check<ehb::wire::GetBook>(input);
     check<ehb::wire::Error>(input);
+    check<ehb::wire::Subscribe>(input);
+    check<ehb::wire::Feed>(input);
+    check<ehb::wire::FeedAck>(input);
     check_person_op(input);
     std::string_view body = ehb::wire::push_body(input);
     if (size >= 12 ? body.data() != input.data() + 12 || body.size() != size - 12 : !body.empty()) std::abort();

@@ -396,6 +396,53 @@ TEST(WireMessages, AppointmentsRoundTrips) {
     expect_strict<wire::Appointments>(encoded(m));
 }
 
+TEST(WireMessages, SubscribeRoundTripsAndRefusesUnknownBits) {
+    wire::Subscribe m{42, true, true, 5, 79, 1, 500, "vneid-1"};
+    wire::Subscribe back;
+    ASSERT_TRUE(wire::decode(encoded(m), back));
+    EXPECT_EQ(back.from, 42u);
+    EXPECT_TRUE(back.follow);
+    EXPECT_TRUE(back.records);
+    EXPECT_EQ(back.types, 5);
+    EXPECT_EQ(back.residence_province, 79);
+    EXPECT_EQ(back.facility_province, 1);
+    EXPECT_EQ(back.window, 500u);
+    EXPECT_EQ(back.name, "vneid-1");
+    expect_strict<wire::Subscribe>(encoded(m));
+    std::string bad = encoded(m);
+    bad[8] = 4;  // a flag bit the protocol does not define
+    EXPECT_FALSE(wire::decode(bad, back));
+    bad = encoded(m);
+    bad[9] = 8;  // a type bit beyond appointment
+    EXPECT_FALSE(wire::decode(bad, back));
+}
+
+TEST(WireMessages, FeedRoundTripsAndCountsAreBoundedByTheBytes) {
+    std::string a = R"({"seq":7})", b = R"({"seq":9})";
+    wire::Feed m{10, 12, false, {{7, a}, {9, b}}};
+    const std::string bytes = encoded(m);
+    wire::Feed back;
+    ASSERT_TRUE(wire::decode(bytes, back));
+    EXPECT_EQ(back.next, 10u);
+    EXPECT_EQ(back.head, 12u);
+    EXPECT_FALSE(back.end);
+    ASSERT_EQ(back.events.size(), 2u);
+    EXPECT_EQ(back.events[1].seq, 9u);
+    EXPECT_EQ(back.events[1].json, b);
+    expect_strict<wire::Feed>(bytes);
+    ASSERT_TRUE(wire::decode(encoded(wire::Feed{13, 13, true, {}}), back));
+    EXPECT_TRUE(back.end);
+    EXPECT_TRUE(back.events.empty());
+    std::string lying = encoded(wire::Feed{1, 1, false, {}});
+    lying[17] = 0x40;  // a count of 64 events in no bytes
+    EXPECT_FALSE(wire::decode(lying, back));
+
+    wire::FeedAck ack{77}, ack_back;
+    ASSERT_TRUE(wire::decode(encoded(ack), ack_back));
+    EXPECT_EQ(ack_back.next, 77u);
+    expect_strict<wire::FeedAck>(encoded(ack));
+}
+
 TEST(WireMessages, ErrorRoundTrips) {
     wire::Error m{wire::ErrorCode::batch_mismatch, "documents differ"};
     wire::Error back;

@@ -13,5 +13,6 @@ int cmd_people(int argc, char** argv);
 int cmd_link(int argc, char** argv);
 int cmd_persons(int argc, char** argv);  // person, review, merge, unmerge, audit, unlink, relink
 int cmd_rematch(int argc, char** argv);
+int cmd_feed(int argc, char** argv);
 
 }  // namespace ehb::cli

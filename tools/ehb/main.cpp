@@ -21,6 +21,8 @@ constexpr const char* kUsage =
     "                                          the same, from ehbd\n"
     "  appointments --from DATE --to DATE [--province CODE] (--data DIR | --server HOST:PORT)\n"
     "                                          re-examination appointments due in a date range\n"
+    "  feed   [--server HOST:PORT] [--from SEQ] [--follow] [--out FILE] [--types LIST] [--province CODE]\n"
+    "                                          the change feed from ehbd as JSON Lines (docs/feed.md)\n"
     "  push   [--server HOST:PORT] [--connections N] [--batch N] [--deadline S] [--stream S] FILE...\n"
     "                                          push files of documents in any of the three formats to ehbd\n"
     "  bench  [--server HOST:PORT] [--citizens P] [--episodes V] [--connections N] [--idle N] ...\n"
@@ -46,7 +48,7 @@ constexpr const char* kUsage =
     "  admin  merge|unmerge|link|unlink|person|review|audit ...\n"
     "                                          the stewards' operations again (link is relink)\n"
     "\n"
-    "push, bench, book --server, appointments --server and the stewards' commands with --server\n"
+    "push, bench, feed, book --server, appointments --server and the stewards' commands with --server\n"
     "authenticate with --principal NAME --credential-file FILE (or EHB_PRINCIPAL and EHB_CREDENTIAL);\n"
     "`ehb push --help` and `ehb bench --help` tell more.\n";
 
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
         if (command == "people") return ehb::cli::cmd_people(argc - 1, argv + 1);
         if (command == "link") return ehb::cli::cmd_link(argc - 1, argv + 1);
         if (command == "rematch") return ehb::cli::cmd_rematch(argc - 1, argv + 1);
+        if (command == "feed") return ehb::cli::cmd_feed(argc - 1, argv + 1);
         for (const char* c : {"person", "review", "merge", "unmerge", "audit", "unlink", "relink", "person-model"})
             if (command == c) return ehb::cli::cmd_persons(argc - 1, argv + 1);
     } catch (const std::exception& e) {
