@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@
 
 #include "tools/ehb/client_flags.hpp"
 #include "tools/ehb/commands.hpp"
+#include "tools/ehb/feed_consumers.hpp"
 #include "tools/ehb/pusher.hpp"
 #include "tools/workload/generator.hpp"
 
@@ -34,6 +36,9 @@ constexpr const char* kUsage =
     "  --batch N                documents per batch (default 1000)\n"
     "  --idle N                 authenticated idle connections held during the push (default 0)\n"
     "  --deadline SECONDS       every batch must be answered within this time (default 3600)\n"
+    "  --consumers N            feed consumers following the changes during the push, then N reading\n"
+    "                           the whole feed at once (default 0)\n"
+    "  --stalled-consumer       one more consumer that never acknowledges (it must not slow the push)\n"
     "  --json FILE              also write the JSON result there\n";
 
 constexpr double kNationalEpisodes = 230e6;
@@ -124,6 +129,60 @@ uint64_t stat_field(simdjson::dom::element stats, const char* key) {
     return stats[key].get(v) == simdjson::SUCCESS ? v : 0;
 }
 
+// The feed's durable head, from ehbd's STATS; 0 when it cannot be had.
+uint64_t feed_head(const PushOptions& options) {
+    const std::string stats = server_stats(options);
+    simdjson::dom::parser parser;
+    simdjson::dom::element json;
+    uint64_t head = 0;
+    if (stats.empty() || parser.parse(stats).get(json) != simdjson::SUCCESS) return 0;
+    return json["feed"]["head"].get(head) == simdjson::SUCCESS ? head : 0;
+}
+
+// What the consumers of --consumers saw, as the "feed" member of the result.
+struct FeedResult {
+    std::size_t consumers = 0;
+    bool stalled = false;
+    uint64_t received = 0, reconnections = 0, changes = 0;
+    std::optional<double> drain_seconds;  // after the push, until every follower held every change
+    std::vector<FeedReading> readings;
+    bool pass() const {
+        if (!drain_seconds || received != changes * consumers) return false;
+        for (const FeedReading& r : readings) {
+            if (!r.complete || r.changes < changes) return false;
+        }
+        return true;
+    }
+};
+
+std::string feed_fields(const FeedResult& f, simdjson::dom::element stats, bool have_stats) {
+    simdjson::dom::element server_feed;
+    const bool have_feed = have_stats && stats["feed"].get(server_feed) == simdjson::SUCCESS;
+    const uint64_t p50 = have_feed ? stat_field(server_feed, "freshness_p50_us") : 0;
+    const uint64_t p99 = have_feed ? stat_field(server_feed, "freshness_p99_us") : 0;
+    double slowest = 0;
+    uint64_t read = 0;
+    for (const FeedReading& r : f.readings) {
+        slowest = std::max(slowest, r.seconds);
+        read += r.changes;
+    }
+    std::string out = "\"feed\":{\"consumers\":" + std::to_string(f.consumers);
+    out += ",\"stalled_consumer\":";
+    out += f.stalled ? "true" : "false";
+    out += ",\"changes\":" + std::to_string(f.changes);
+    out += ",\"received\":" + std::to_string(f.received);
+    out += ",\"reconnections\":" + std::to_string(f.reconnections);
+    out += ",\"drain_seconds\":" + (f.drain_seconds ? fixed(*f.drain_seconds, 3) : std::string("null"));
+    out += ",\"commit_to_delivery_p50_ms\":" + fixed(double(p50) / 1000, 1);
+    out += ",\"commit_to_delivery_p99_ms\":" + fixed(double(p99) / 1000, 1);
+    out += ",\"readers\":" + std::to_string(f.readings.size());
+    out += ",\"read_seconds\":" + fixed(slowest, 3);
+    out += ",\"read_changes_per_second\":" + fixed(slowest > 0 ? double(read) / slowest : 0, 0);
+    out += ",\"pass\":";
+    out += f.pass() ? "true" : "false";
+    return out + "}";
+}
+
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
@@ -133,7 +192,8 @@ int cmd_bench(int argc, char** argv) {
     PushOptions options;
     options.command = "bench";
     uint64_t deadline = 3600;
-    std::size_t idle = 0;
+    std::size_t idle = 0, consumers = 0;
+    bool stalled_consumer = false;
     std::string json_file;
     for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
@@ -143,8 +203,12 @@ int cmd_bench(int argc, char** argv) {
             return 0;
         }
         if (flags.parse(argc, argv, i)) continue;
+        if (a == "--stalled-consumer") {
+            stalled_consumer = true;
+            continue;
+        }
         bool known = a == "--citizens" || a == "--episodes" || a == "--seed" || a == "--connections" ||
-                     a == "--batch" || a == "--idle" || a == "--deadline" || a == "--json";
+                     a == "--batch" || a == "--idle" || a == "--deadline" || a == "--json" || a == "--consumers";
         if (!known) return usage_error("unexpected argument", argv[i]);
         if (i + 1 >= argc) return usage_error("missing value for", argv[i]);
         std::string_view value = argv[++i];
@@ -158,6 +222,7 @@ int cmd_bench(int argc, char** argv) {
                   : a == "--connections" ? parse_number<std::size_t>(value, options.connections, 1)
                   : a == "--batch"       ? parse_number<std::size_t>(value, options.batch, 1)
                   : a == "--idle"        ? parse_number<std::size_t>(value, idle, 0)
+                  : a == "--consumers"   ? parse_number<std::size_t>(value, consumers, 0)
                                          : parse_number<uint64_t>(value, deadline, 1);
         if (!ok) return usage_error("bad value", argv[i]);
     }
@@ -185,6 +250,15 @@ int cmd_bench(int argc, char** argv) {
     IdleConnections idlers(options, idle);
     if (idle > 0) std::fprintf(stderr, "ehb bench: %zu idle connections open\n", idle);
 
+    FeedResult feed;
+    feed.consumers = consumers;
+    feed.stalled = stalled_consumer;
+    const uint64_t head_before = consumers > 0 || stalled_consumer ? feed_head(options) : 0;
+    std::optional<FeedFollowers> followers;
+    if (consumers > 0 || stalled_consumer) {
+        followers.emplace(options.endpoint, options.credentials, consumers, head_before + 1, stalled_consumer);
+    }
+
     Progress progress(expected.bytes);
     pusher.start();
     PushReport report =
@@ -192,6 +266,19 @@ int cmd_bench(int argc, char** argv) {
     progress.finish(pusher.records_answered(), pusher.bytes_answered());
     for (const std::string& problem : report.problems) std::fprintf(stderr, "ehb bench: %s\n", problem.c_str());
     std::size_t idle_answering = idlers.answering();
+
+    if (followers) {
+        const uint64_t head = feed_head(options);
+        feed.changes = head - head_before;
+        feed.drain_seconds = followers->drain(head, std::chrono::seconds(600));
+        feed.received = followers->received();
+        feed.reconnections = followers->reconnections();
+        followers.reset();
+        if (consumers > 0) {
+            std::fprintf(stderr, "ehb bench: %zu consumers read the whole feed at once...\n", consumers);
+            feed.readings = read_feed_at_once(options.endpoint, options.credentials, consumers);
+        }
+    }
 
     std::string stats = server_stats(options);
     simdjson::dom::parser parser;
@@ -222,7 +309,7 @@ int cmd_bench(int argc, char** argv) {
         statuses.append(",\"match\":").append(match ? "true" : "false").append("}");
     }
     statuses += '}';
-    bool pass = counts_match && report.complete && idle_answering == idle;
+    bool pass = counts_match && report.complete && idle_answering == idle && (consumers == 0 || feed.pass());
     double rate = report.seconds > 0 ? double(t.records) / report.seconds : 0;
 
     std::string out = "{";
@@ -248,6 +335,7 @@ int cmd_bench(int argc, char** argv) {
     out += ",\"batch\":" + std::to_string(options.batch);
     out += ",\"idle\":" + std::to_string(idle);
     out += ",\"idle_answering\":" + std::to_string(idle_answering);
+    if (consumers > 0 || stalled_consumer) out += "," + feed_fields(feed, stats_json, have_stats);
     out += ',';
     out += rejections_field(t);
     out += "}\n";
@@ -278,6 +366,15 @@ int cmd_bench(int argc, char** argv) {
                      static_cast<unsigned long long>(store_bytes / episodes_stored));
     }
     if (idle > 0) std::fprintf(stderr, "  idle connections answering a PING: %zu of %zu\n", idle_answering, idle);
+    if (consumers > 0) {
+        std::fprintf(stderr, "  feed: %llu changes to %zu consumers (%llu received, %llu reconnections), all held "
+                     "%s s after the push; %zu readers of the whole feed: %s\n",
+                     static_cast<unsigned long long>(feed.changes), consumers,
+                     static_cast<unsigned long long>(feed.received),
+                     static_cast<unsigned long long>(feed.reconnections),
+                     feed.drain_seconds ? fixed(*feed.drain_seconds, 3).c_str() : "never", feed.readings.size(),
+                     feed.pass() ? "complete" : "INCOMPLETE");
+    }
     if (!counts_match) std::fputs("  (the expected counts hold for a store that was empty before the bench)\n", stderr);
     std::fprintf(stderr, "ehb bench: %s\n", pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
