@@ -257,9 +257,15 @@ void Pipeline::write_loop() {
             return;
         }
         std::size_t records = 0, write_jobs = 0;
+        uint64_t by_status[5] = {}, flagged = 0;  // indexed by Status
         for (Job* job : commit) {
             records += job->documents.size();
             write_jobs += job->write != nullptr;
+            if (job->write || job->verdict != BatchVerdict::fresh) continue;
+            for (const RecordResult& r : job->results) {
+                ++by_status[static_cast<uint8_t>(r.status) % 5];
+                flagged += r.flagged;
+            }
         }
         std::lock_guard lock(mutex_);
         jobs_.erase(jobs_.begin(), jobs_.begin() + static_cast<std::ptrdiff_t>(commit.size()));
@@ -269,6 +275,11 @@ void Pipeline::write_loop() {
         stats_.batches += commit.size() - write_jobs;
         stats_.write_jobs += write_jobs;
         stats_.records += records;
+        stats_.accepted += by_status[static_cast<uint8_t>(Status::accepted)];
+        stats_.duplicate += by_status[static_cast<uint8_t>(Status::duplicate)];
+        stats_.new_version += by_status[static_cast<uint8_t>(Status::new_version)];
+        stats_.rejected += by_status[static_cast<uint8_t>(Status::rejected)];
+        stats_.flagged += flagged;
         stats_.commit_records.add(records);
         stats_.commit_us.add(static_cast<uint64_t>(commit_seconds * 1e6));
         space_cv_.notify_all();

@@ -53,6 +53,8 @@ struct PipelineStats {
     uint64_t batches = 0;
     uint64_t write_jobs = 0;
     uint64_t records = 0;
+    // The records of applied batches by what happened to them (replayed batches are not counted again).
+    uint64_t accepted = 0, duplicate = 0, new_version = 0, rejected = 0, flagged = 0;
     double write_seconds = 0;  // the writer inside transactions (apply + durable commit)
     Histogram commit_records{Histogram::kSizes};  // records per commit
     Histogram commit_us;                          // time per commit (apply + durable commit), µs
