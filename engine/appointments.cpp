@@ -36,7 +36,7 @@ bool parse_day(std::string_view s, uint32_t& day) {
     return true;
 }
 
-std::string appointments_json(const Store& store, const AppointmentQuery& q) {
+std::string appointments_json(const Store& store, const AppointmentQuery& q, std::string* last_key) {
     // The index and each current version, in one read; the books after it.
     std::vector<Due> due;
     bool truncated = false;
@@ -46,6 +46,9 @@ std::string appointments_json(const Store& store, const AppointmentQuery& q) {
             if (!q.province.empty() && key.substr(0, 2) != q.province) return true;
             if (due.size() == q.limit) {
                 truncated = true;
+                if (last_key && !due.empty()) {
+                    schema::appointment_key(due.back().day, due.back().episode_key, *last_key);
+                }
                 return false;
             }
             auto head = r.episode(key);
@@ -58,7 +61,7 @@ std::string appointments_json(const Store& store, const AppointmentQuery& q) {
             d.flagged = entry->flags & schema::kFlagConflict;
             decompressor.decompress(entry->codec, entry->payload, entry->raw_size, d.canonical);
             return true;
-        });
+        }, q.after);
         return 0;
     });
 

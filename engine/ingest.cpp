@@ -1,8 +1,11 @@
 #include "engine/ingest.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include "engine/canonical.hpp"
+#include "engine/principals.hpp"
 
 namespace ehb {
 
@@ -17,6 +20,7 @@ Preparer::Preparer(const DictionarySet* dictionaries, ParseLimits limits)
 void Preparer::prepare(std::string_view document, Prepared& out) {
     out.warnings.clear();
     out.source.clear();
+    out.facility.clear();
     std::string_view episode = document;
     if (looks_like_xml(document)) {
         out.format = SourceFormat::xml;
@@ -33,7 +37,13 @@ void Preparer::prepare(std::string_view document, Prepared& out) {
         out.format = SourceFormat::json;
     }
     out.ok = parser_.parse(episode, out.record, out.error);
-    if (!out.ok) return;
+    if (!out.ok) {
+        stats_.facility_of(episode, out.facility);  // best effort, for the connectivity monitor
+        return;
+    }
+    stats_.extract(out.record, out.stats, out.facility);
+    out.stats_tail.clear();
+    out.stats.encode(out.stats_tail);
     person_record(out.record, out.person);
     person::prepare(out.person, out.profile);
     auto dictionary = dictionaries_ ? dictionaries_->latest() : nullptr;
@@ -57,6 +67,12 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
                     int64_t arrival_us, std::span<RecordResult> results) {
     std::string key;
     persons_.refresh_model(store);
+    // The statistics' counters are summed over the whole commit and written once per key.
+    if (!store.runs_before_commit(this)) {
+        stats_.reset();
+        store.before_commit(this, [this](StoreWriter& w) { stats_.flush(w); });
+    }
+    principal_facility_.reset();
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const Prepared& p = batch[i];
         RecordResult& r = results[i];
@@ -66,6 +82,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         if (!p.ok) {
             r.status = Status::rejected;
             r.error = p.error;
+            stats_.pushed(monitor_facility(store, principal, p), r.status, p.error.code, arrival_us, -1);
             continue;
         }
         const ParsedRecord& rec = p.record;
@@ -75,11 +92,14 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
             rec.kind == RecordKind::episode ? schema::RecordTiming{arrival_us, rec.discharged} : schema::RecordTiming{};
         // A new key gets its head at once (it will point at the entry appended
         // below); an existing one is left as it is and read back.
-        auto head = store.insert_episode(key, {store.next_seq(), 1, rec.hash, {}, closing, rec.appointment});
+        before_tail_.clear();
+        auto head = store.insert_episode(key, {store.next_seq(), 1, rec.hash, {}, closing, rec.appointment},
+                                         p.stats_tail, &before_tail_);
         if (head && head->hash == rec.hash) {
             // Same content as the current version: nothing new is written.
             r.status = Status::duplicate;
             r.seq = head->current_seq;
+            stats_.pushed(p.facility, r.status, {}, arrival_us, -1);
             continue;
         }
         if (head && rec.kind == RecordKind::checkin && head->timing.closed_us != 0) {
@@ -89,6 +109,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
             r.seq = head->current_seq;
             r.warnings.push_back({"W_CHECKIN_LATE", "XML0",
                                   "the episode's full record has already arrived; a check-in does not reopen it"});
+            stats_.pushed(p.facility, r.status, {}, arrival_us, -1);
             continue;
         }
         const schema::RecordTiming timing = head && head->timing.closed_us != 0 ? head->timing : closing;
@@ -118,7 +139,13 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         e.payload = p.payload;
         uint64_t seq = store.append(e);
 
-        store.set_episode(key, {seq, e.version, rec.hash, filed_under, timing, rec.appointment});
+        store.set_episode(key, {seq, e.version, rec.hash, filed_under, timing, rec.appointment}, p.stats_tail);
+        // The new version's statistics replace the old one's (nothing to do when they count the same).
+        if (!head || before_tail_ != p.stats_tail) {
+            if (!stats::Facts::decode(before_tail_, before_))
+                throw std::runtime_error("episodes: statistics tail of an unexpected layout");
+            stats_.replace(store, key, before_, p.stats);
+        }
         store.reschedule(key, head ? head->appointment : 0, rec.appointment);
         // The person index lists current versions only: the superseded one leaves it.
         if (head && head->filed_under) store.unfile(head->filed_under, head->current_seq);
@@ -143,7 +170,25 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         r.seq = seq;
         r.flagged = conflict;
         r.warnings = rec.warnings;
+        // The first full record closes the episode: the 24-hour rule is measured on it.
+        const bool closes = rec.kind == RecordKind::episode && (!head || head->timing.closed_us == 0);
+        stats_.pushed(p.facility, r.status, {}, arrival_us,
+                      closes ? std::max<int64_t>(0, stats::minutes_since(rec.discharged, arrival_us)) : -1);
     }
+}
+
+std::string_view Applier::monitor_facility(const StoreReader& store, std::string_view principal, const Prepared& p) {
+    if (!principal_facility_) {
+        principal_facility_.emplace();
+        std::string_view v;
+        if (!principal.empty() && principal.size() <= schema::kMaxPrincipalName &&
+            store.tables().principals.get(store.txn(), principal, v)) {
+            const auto record = schema::PrincipalRecord::decode(v);
+            if (record && static_cast<Role>(record->role) == Role::facility)
+                principal_facility_->assign(record->facility.data(), record->facility.size());
+        }
+    }
+    return principal_facility_->empty() ? std::string_view(p.facility) : std::string_view(*principal_facility_);
 }
 
 DictionaryTrainer::~DictionaryTrainer() {

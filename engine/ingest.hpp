@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,8 @@
 #include "engine/person/profile.hpp"
 #include "engine/parse.hpp"
 #include "engine/record.hpp"
+#include "engine/stats_facts.hpp"
+#include "engine/stats_writer.hpp"
 #include "engine/xml_submission.hpp"
 #include "storage/codec.hpp"
 #include "storage/store.hpp"
@@ -36,6 +39,11 @@ struct Prepared {
     std::string warnings; // JSON array of the record's warnings, or empty
     person::PersonRecord person;  // who the record says the person is
     person::Profile profile;      // that, prepared for matching
+    // Best effort, even when rejected: the MA_CSKCB the document gave (a
+    // vaccination's TIEM_CHUNG.MA_CSKCB), for the connectivity monitor; empty when unknown.
+    std::string facility;
+    stats::Facts stats;           // what the record counts for in the statistics (docs/statistics.md)
+    std::string stats_tail;       // `stats` encoded, kept after the episode's head
 };
 
 // What the engine answers for one document, in the batch's order.
@@ -64,6 +72,7 @@ private:
     XmlSubmission submission_;
     std::string normalised_;
     Compressor compressor_;
+    stats::Extractor stats_;
 };
 
 // Trains the store's first compression dictionary once it holds enough
@@ -94,8 +103,16 @@ public:
                std::span<RecordResult> results);
 
 private:
+    // The facility a rejected document is counted under by the connectivity
+    // monitor: the principal's own for a facility principal, else what the document gave.
+    std::string_view monitor_facility(const StoreReader& store, std::string_view principal, const Prepared& p);
+
     person::PersonIndex persons_;
     person::Decision decision_;
+    stats::Writer stats_;
+    stats::Facts before_;       // the superseded version's statistics facts
+    std::string before_tail_;   // and their encoding
+    std::optional<std::string> principal_facility_;  // of this apply's principal, once looked up
 };
 
 // The synchronous path: one batch, one durable commit.

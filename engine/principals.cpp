@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "engine/ingest.hpp"
+#include "engine/provinces.hpp"
 
 namespace ehb {
 
@@ -49,15 +50,16 @@ std::array<unsigned char, 32> digest(const std::array<unsigned char, 16>& salt, 
 
 schema::PrincipalRecord decode(std::string_view name, std::string_view value) {
     auto r = schema::PrincipalRecord::decode(value);
-    if (!r || r->role < uint8_t(Role::facility) || r->role > uint8_t(Role::steward)) {
+    if (!r || r->role < uint8_t(Role::facility) || r->role > uint8_t(Role::province)) {
         throw std::runtime_error("the record of principal '" + std::string(name) + "' has an unknown layout");
     }
     return *r;
 }
 
 Principal to_principal(std::string_view name, const schema::PrincipalRecord& r) {
-    Principal p{std::string(name), static_cast<Role>(r.role), {}, r.created_us, r.revoked_us};
+    Principal p{std::string(name), static_cast<Role>(r.role), {}, {}, r.created_us, r.revoked_us};
     if (p.role == Role::facility) p.facility.assign(r.facility.data(), r.facility.size());
+    if (p.role == Role::province) p.province.assign(r.facility.data(), 2);
     return p;
 }
 
@@ -70,18 +72,19 @@ std::string_view role_name(Role role) {
         case Role::reader: return "reader";
         case Role::admin: return "admin";
         case Role::steward: return "steward";
+        case Role::province: return "province";
     }
     return "unknown";
 }
 
 std::optional<Role> parse_role(std::string_view name) {
-    for (Role r : {Role::facility, Role::portal, Role::reader, Role::admin, Role::steward}) {
+    for (Role r : {Role::facility, Role::portal, Role::reader, Role::admin, Role::steward, Role::province}) {
         if (name == role_name(r)) return r;
     }
     return std::nullopt;
 }
 
-void validate_principal(std::string_view name, Role role, std::string_view facility) {
+void validate_principal(std::string_view name, Role role, std::string_view code) {
     if (name.empty() || name.size() > schema::kMaxPrincipalName) {
         throw std::invalid_argument("a principal name is 1 to 64 bytes long");
     }
@@ -89,16 +92,20 @@ void validate_principal(std::string_view name, Role role, std::string_view facil
         throw std::invalid_argument("a principal name may contain only letters A-Z a-z, digits and . _ -");
     }
     if (role == Role::facility) {
-        bool ok = facility.size() == schema::kFacilityLength;
-        for (char c : facility) ok = ok && is_alnum(c);
+        bool ok = code.size() == schema::kFacilityLength;
+        for (char c : code) ok = ok && is_alnum(c);
         if (!ok) throw std::invalid_argument("a facility principal needs its 5-character alphanumeric MA_CSKCB");
-    } else if (!facility.empty()) {
-        throw std::invalid_argument("only a facility principal has a facility code");
+    } else if (role == Role::province) {
+        if (!is_province_code(code)) {
+            throw std::invalid_argument("a province principal needs its two-digit province code");
+        }
+    } else if (!code.empty()) {
+        throw std::invalid_argument("a facility code is for facility principals, a province code for province ones");
     }
 }
 
-std::string add_principal(Store& store, std::string_view name, Role role, std::string_view facility) {
-    validate_principal(name, role, facility);
+std::string add_principal(Store& store, std::string_view name, Role role, std::string_view code) {
+    validate_principal(name, role, code);
     std::array<unsigned char, kCredentialBytes> secret{};
     random_bytes(secret.data(), secret.size());
     std::string credential;
@@ -111,7 +118,7 @@ std::string add_principal(Store& store, std::string_view name, Role role, std::s
 
     schema::PrincipalRecord r;
     r.role = static_cast<uint8_t>(role);
-    std::copy(facility.begin(), facility.end(), r.facility.begin());
+    std::copy(code.begin(), code.end(), r.facility.begin());  // schema.hpp: the code's meaning depends on the role
     random_bytes(r.salt.data(), r.salt.size());
     r.digest = digest(r.salt, credential);
     r.created_us = now_us();
@@ -165,6 +172,14 @@ std::optional<Principal> authenticate(const Store& store, std::string_view name,
         if (CRYPTO_memcmp(d.data(), rec.digest.data(), d.size()) != 0 || rec.revoked_us != 0) return std::nullopt;
         return to_principal(name, rec);
     });
+}
+
+std::optional<Principal> active_principal(const StoreReader& r, std::string_view name) {
+    std::string_view value;
+    if (!valid_name(name) || !r.tables().principals.get(r.txn(), name, value)) return std::nullopt;
+    schema::PrincipalRecord rec = decode(name, value);
+    if (rec.revoked_us != 0) return std::nullopt;
+    return to_principal(name, rec);
 }
 
 }  // namespace ehb

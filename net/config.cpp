@@ -29,7 +29,10 @@ const char* const kServerUsage =
     "  --commit-records N               a group commit flushes at this many records   [32768]\n"
     "  --commit-delay-us US             ...or this long after its first batch         [1000]\n"
     "  --memory-budget-mb MB            pushed bytes held before reading stops        [256]\n"
-    "  --book-threads N                 threads serving GET_BOOK and AUTH             [2]\n";
+    "  --book-threads N                 threads serving GET_BOOK and AUTH             [2]\n"
+    "  --http HOST:PORT                 serve the HTTP/JSON read API there (docs/http.md)  [off]\n"
+    "  --http-port-file FILE            write the bound HTTP port there once listening\n"
+    "  --http-max-connections N         HTTP connections; the next one gets 503       [1024]\n";
 
 namespace {
 
@@ -90,6 +93,10 @@ const std::vector<std::pair<std::string_view, Setter>>& setters() {
              c.memory_budget = number<std::size_t>(k, v, 16, 1 << 20) << 20;
          }},
         {"book-threads", [](ServerConfig& c, auto k, auto v) { c.book_threads = number<unsigned>(k, v, 1, 256); }},
+        {"http", [](ServerConfig& c, auto, auto v) { c.http = std::string(v); }},
+        {"http-port-file", [](ServerConfig& c, auto, auto v) { c.http_port_file = std::string(v); }},
+        {"http-max-connections",
+         [](ServerConfig& c, auto k, auto v) { c.http_max_connections = number<uint32_t>(k, v, 1, 1'000'000); }},
     };
     return table;
 }

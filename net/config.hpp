@@ -32,6 +32,10 @@ struct ServerConfig {
     // beyond it no connection is read (back-pressure).
     std::size_t memory_budget = std::size_t{256} << 20;
     unsigned book_threads = 2;
+    // The HTTP/JSON read API (docs/http.md): off while `http` is empty.
+    std::string http;
+    std::filesystem::path http_port_file;  // as port_file, for the HTTP port
+    uint32_t http_max_connections = 1024;
 };
 
 // Parses argv (after the program name). Throws std::invalid_argument with a

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "net/http/http_server.hpp"
 #include "net/log.hpp"
 #include "net/session.hpp"
 
@@ -69,6 +70,7 @@ Server::Server(const ServerConfig& config)
         throw std::runtime_error("cannot listen on " + config.listen + ": " + e.code().message());
     }
     port_ = acceptor_.local_endpoint().port();
+    if (!config.http.empty()) http_ = std::make_unique<http::HttpServer>(*this, [this] { maybe_finish(); });
 }
 
 Server::~Server() = default;
@@ -82,6 +84,7 @@ int Server::run() {
     asio::co_spawn(io_, accept_loop(), asio::detached);
     log(LogLevel::info, "ehbd listening on %s (port %u), data directory %s", config_.listen.c_str(), port_,
         config_.data.string().c_str());
+    if (http_) http_->start();  // before the port file: once it exists, both ports listen
     if (!config_.port_file.empty()) write_port_file();
     io_.run();
     try {
@@ -158,6 +161,7 @@ void Server::begin_shutdown() {
     acceptor_.close(ec);
     signals_.cancel(ec);
     budget_.cancel_all();
+    if (http_) http_->shutdown();
     std::vector<std::shared_ptr<Session>> open;
     for (auto& [_, s] : sessions_) open.push_back(s);
     for (auto& s : open) s->drain();
@@ -165,7 +169,7 @@ void Server::begin_shutdown() {
 }
 
 void Server::maybe_finish() {
-    if (stopping_ && sessions_.empty()) io_.stop();
+    if (stopping_ && sessions_.empty() && (!http_ || http_->idle())) io_.stop();
 }
 
 void Server::fail(const char* what) {

@@ -28,6 +28,9 @@
 namespace ehb::net {
 
 class Session;
+namespace http {
+class HttpServer;
+}
 
 class Server {
 public:
@@ -80,6 +83,7 @@ private:
     std::atomic<bool> failed_{false};
     std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
     std::map<std::string, uint32_t> per_principal_;
+    std::unique_ptr<http::HttpServer> http_;  // the HTTP/JSON read API (docs/http.md), when configured
 };
 
 }  // namespace ehb::net

@@ -329,7 +329,7 @@ bool decode(std::string_view in, Auth& m) {
 bool decode(std::string_view in, AuthOk& m) {
     Reader r(in);
     uint8_t role;
-    if (!r.get(role) || role < static_cast<uint8_t>(Role::facility) || role > static_cast<uint8_t>(Role::steward)) {
+    if (!r.get(role) || role < static_cast<uint8_t>(Role::facility) || role > static_cast<uint8_t>(Role::province)) {
         return false;
     }
     m.role = static_cast<Role>(role);

@@ -7,7 +7,10 @@
 //   log         u64 sequence (native, INTEGERKEY)   LogEntry: header + principal + episode key
 //                                                   + warnings + payload (canonical JSON, maybe zstd)
 //   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (57 bytes): current version, when the
-//                                                   full record first arrived, its appointment day
+//                                                   full record first arrived, its appointment day; then
+//                                                   what the current version counts for in the statistics
+//                                                   (engine/stats_facts.hpp, ~35 bytes; none for check-ins
+//                                                   and vaccinations)
 //   person_log  PersonKey N (9): a person         dup u64 sequence (INTEGERDUP): the current version
 //                                                   of each episode filed under the person (a new version
 //                                                   replaces it)
@@ -34,6 +37,16 @@
 //                                                   (XML14.NGAY_HEN_KL) of an episode's current version
 //   feed        u64 sequence (INTEGERKEY)           FeedEntry (28 bytes): every committed change in commit
 //                                                   order (engine/feed.hpp), append-only
+//   stats       u8 kind + big-endian fields:         little-endian counters: the statistics for health
+//               diagnoses by ISO week, province,    management (docs/statistics.md), kept up to date by
+//               ICD-10, age band, sex, residence;   each commit (layouts: engine/stats_keys.hpp)
+//               facilities by day; referrals by
+//               month; appointments by due day;
+//               the connectivity monitor by day
+//   followup_slips facility(5) + u8 length + slip  appointment: due day, discharge, attended; visit: NGAY_VAO
+//               + u8 type ('A'/'V') + EpisodeKey    (counts the appointments kept: engine/stats_writer.cpp)
+//   tokens      SHA-256 (32) of a bearer token      TokenRecord: the principal it was issued to, its expiry
+//                                                   and issue time (net/http/tokens.hpp); deleted when revoked
 //
 // Persons are numbered from 1 in the order they are created (docs/persons.md).
 //
@@ -85,10 +98,13 @@ inline constexpr Table kReviewQueue{"review_queue", MDB_CREATE};
 inline constexpr Table kPersonRules{"person_rules", MDB_CREATE};
 // Append-only like the log: written with MDB_APPEND in the same transaction as the change.
 inline constexpr Table kFeed{"feed", MDB_CREATE | MDB_INTEGERKEY};
+inline constexpr Table kStats{"stats", MDB_CREATE};
+inline constexpr Table kFollowupSlips{"followup_slips", MDB_CREATE};
+inline constexpr Table kTokens{"tokens", MDB_CREATE};
 inline constexpr std::array kTables{kMeta,         kLog,          kEpisodes,     kPersonLog,   kLinks,
                                     kMembers,      kPrincipals,   kBatches,      kAppointments, kPersons,
                                     kPersonBlocks, kPersonEvents, kPersonAudit,  kReviews,     kReviewQueue,
-                                    kPersonRules,  kFeed};
+                                    kPersonRules,  kFeed,         kStats,        kFollowupSlips, kTokens};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;
@@ -360,8 +376,10 @@ inline uint8_t province_number(std::string_view two_digits) {
 
 // ---- PrincipalRecord: a principal's role, facility and credential digest (engine/principals.hpp) ----
 
-// layout u8 | role u8 | facility 5 (zeros unless role 1) | salt 16 | SHA-256(salt || credential) 32
+// layout u8 | role u8 | facility 5 | salt 16 | SHA-256(salt || credential) 32
 // | created_us i64 | revoked_us i64 (0 while valid)
+// `facility` depends on the role: the MA_CSKCB of a facility (role 1), the
+// two-digit province code and three zeros of a province (role 6), zeros otherwise.
 struct PrincipalRecord {
     static constexpr std::size_t kSize = 1 + 1 + kFacilityLength + 16 + 32 + 8 + 8;
     static constexpr uint8_t kLayout = 1;
@@ -395,6 +413,30 @@ struct PrincipalRecord {
         r.created_us = load<int64_t>(p + 54);
         r.revoked_us = load<int64_t>(p + 62);
         return r;
+    }
+};
+
+// ---- TokenRecord: a bearer token of the HTTP API (net/http/tokens.hpp), keyed by its SHA-256 ----
+
+// layout u8 | expires_us i64 | issued_us i64 | principal name (1..64 bytes)
+struct TokenRecord {
+    static constexpr uint8_t kLayout = 1;
+    int64_t expires_us = 0;
+    int64_t issued_us = 0;
+    std::string principal;
+
+    std::string encode() const {
+        std::string b(17, '\0');
+        char* p = store(b.data(), kLayout);
+        p = store(p, expires_us);
+        store(p, issued_us);
+        return b.append(principal);
+    }
+    // nullopt when `b` is not a TokenRecord of this layout.
+    static std::optional<TokenRecord> decode(std::string_view b) {
+        if (b.size() <= 17 || b.size() > 17 + kMaxPrincipalName || load<uint8_t>(b.data()) != kLayout)
+            return std::nullopt;
+        return TokenRecord{load<int64_t>(b.data() + 1), load<int64_t>(b.data() + 9), std::string(b.substr(17))};
     }
 };
 

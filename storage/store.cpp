@@ -5,6 +5,7 @@
 #include <sys/sysmacros.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "storage/codec.hpp"
 
@@ -20,7 +21,7 @@ using schema::PersonKey;
 std::optional<schema::EpisodeHead> StoreReader::episode(std::string_view episode_key) const {
     std::string_view v;
     if (!t_.episodes.get(txn_, episode_key, v)) return std::nullopt;
-    if (v.size() != schema::EpisodeHead::kSize) throw std::runtime_error("episodes: value of unexpected size");
+    if (v.size() < schema::EpisodeHead::kSize) throw std::runtime_error("episodes: value of unexpected size");
     return schema::EpisodeHead::from_bytes(v);
 }
 
@@ -149,16 +150,33 @@ uint64_t StoreWriter::append_feed(const schema::FeedEntry& entry) {
 }
 
 void StoreWriter::set_episode(std::string_view episode_key, const schema::EpisodeHead& head) {
+    std::string_view v;
+    std::string tail;
+    if (t_.episodes.get(txn_, episode_key, v) && v.size() > schema::EpisodeHead::kSize)
+        tail.assign(v.substr(schema::EpisodeHead::kSize));
+    set_episode(episode_key, head, tail);
+}
+
+void StoreWriter::set_episode(std::string_view episode_key, const schema::EpisodeHead& head, std::string_view tail) {
     auto v = head.bytes();
-    t_.episodes.put(txn_, episode_key, {v.data(), v.size()});
+    char* p = t_.episodes.reserve(txn_, episode_key, v.size() + tail.size());
+    std::memcpy(p, v.data(), v.size());
+    if (!tail.empty()) std::memcpy(p + v.size(), tail.data(), tail.size());
 }
 
 std::optional<schema::EpisodeHead> StoreWriter::insert_episode(std::string_view episode_key,
-                                                               const schema::EpisodeHead& head) {
+                                                               const schema::EpisodeHead& head, std::string_view tail,
+                                                               std::string* existing_tail) {
+    std::array<char, 512> value;
+    if (tail.size() > value.size() - schema::EpisodeHead::kSize)
+        throw std::runtime_error("episodes: statistics tail of " + std::to_string(tail.size()) + " bytes");
     auto v = head.bytes();
+    std::memcpy(value.data(), v.data(), v.size());
+    if (!tail.empty()) std::memcpy(value.data() + v.size(), tail.data(), tail.size());
     std::string_view existing;
-    if (t_.episodes.insert(txn_, episode_key, {v.data(), v.size()}, existing)) return std::nullopt;
-    if (existing.size() != schema::EpisodeHead::kSize) throw std::runtime_error("episodes: value of unexpected size");
+    if (t_.episodes.insert(txn_, episode_key, {value.data(), v.size() + tail.size()}, existing)) return std::nullopt;
+    if (existing.size() < schema::EpisodeHead::kSize) throw std::runtime_error("episodes: value of unexpected size");
+    if (existing_tail) existing_tail->assign(existing.substr(schema::EpisodeHead::kSize));
     return schema::EpisodeHead::from_bytes(existing);
 }
 
@@ -320,6 +338,9 @@ void Store::init_schema() {
     tables_.review_queue = lmdb::Dbi::open(txn, schema::kReviewQueue.name, schema::kReviewQueue.flags);
     tables_.person_rules = lmdb::Dbi::open(txn, schema::kPersonRules.name, schema::kPersonRules.flags);
     tables_.feed = lmdb::Dbi::open(txn, schema::kFeed.name, schema::kFeed.flags);
+    tables_.stats = lmdb::Dbi::open(txn, schema::kStats.name, schema::kStats.flags);
+    tables_.followup_slips = lmdb::Dbi::open(txn, schema::kFollowupSlips.name, schema::kFollowupSlips.flags);
+    tables_.tokens = lmdb::Dbi::open(txn, schema::kTokens.name, schema::kTokens.flags);
     txn.commit();
     load_dictionaries();
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <shared_mutex>
 #include <stdexcept>
@@ -33,6 +34,8 @@ struct StoreOptions {
 struct Tables {
     lmdb::Dbi meta, log, episodes, person_log, links, members, principals, batches, appointments, persons, person_blocks;
     lmdb::Dbi person_events, person_audit, reviews, review_queue, person_rules, feed;
+    lmdb::Dbi stats, followup_slips;  // engine/stats_keys.hpp
+    lmdb::Dbi tokens;                 // the HTTP API's bearer tokens (net/http/tokens.hpp)
 };
 
 // Typed reads inside one transaction (read-only or the writer's own).
@@ -88,16 +91,19 @@ public:
         }
     }
     // Calls f(day, episode_key) for every appointment due from day `from` to
-    // day `to` (yyyymmdd, both included), in day order, until f returns false.
+    // day `to` (yyyymmdd, both included), in day order, until f returns false;
+    // with `after` (an index key), only for those after it.
     template <class F>
-    void appointments(uint32_t from, uint32_t to, F&& f) const {
+    void appointments(uint32_t from, uint32_t to, F&& f, std::string_view after = {}) const {
         lmdb::Cursor c(txn_, t_.appointments);
         std::string start;
         schema::appointment_key(from, {}, start);
+        if (after > start) start = after;
         std::string_view k = start, v;
         for (bool ok = c.get(k, v, MDB_SET_RANGE); ok; ok = c.get(k, v, MDB_NEXT)) {
             const uint32_t day = schema::appointment_day(k);
             if (day > to) break;
+            if (k == after) continue;
             if (!f(day, k.substr(4))) break;
         }
     }
@@ -119,10 +125,16 @@ public:
     // Appends the entry under the next sequence number (MDB_APPEND) and returns it.
     uint64_t append(const schema::LogEntry& entry);
     uint64_t next_seq() const { return next_seq_; }
+    // Keeps the statistics tail stored after the head (schema.hpp, `episodes`).
     void set_episode(std::string_view episode_key, const schema::EpisodeHead& head);
-    // Stores `head` for a new episode key and returns nullopt; for a key that
-    // exists, changes nothing and returns its current head.
-    std::optional<schema::EpisodeHead> insert_episode(std::string_view episode_key, const schema::EpisodeHead& head);
+    // Stores the head followed by `tail`, the current version's statistics facts.
+    void set_episode(std::string_view episode_key, const schema::EpisodeHead& head, std::string_view tail);
+    // Stores `head` (and `tail`) for a new episode key and returns nullopt; for
+    // a key that exists, changes nothing, returns its current head and copies
+    // its tail into `existing_tail` when given.
+    std::optional<schema::EpisodeHead> insert_episode(std::string_view episode_key, const schema::EpisodeHead& head,
+                                                      std::string_view tail = {},
+                                                      std::string* existing_tail = nullptr);
     void file(schema::PersonKey key, uint64_t seq);
     void unfile(schema::PersonKey key, uint64_t seq);  // when a newer version supersedes `seq`
     void link(schema::PersonKey alias, schema::PersonKey owner);    // links only
@@ -141,10 +153,24 @@ public:
     // Appends a change to the feed (MDB_APPEND) and returns its sequence number.
     uint64_t append_feed(const schema::FeedEntry& entry);
     uint64_t next_feed() const { return next_feed_; }
+    // Work summed over a whole commit (engine/stats_writer.hpp): `f` runs in
+    // this transaction just before it commits (Store::write), once per `owner`.
+    bool runs_before_commit(const void* owner) const {
+        for (const auto& hook : before_commit_)
+            if (hook.first == owner) return true;
+        return false;
+    }
+    void before_commit(const void* owner, std::function<void(StoreWriter&)> f) {
+        before_commit_.emplace_back(owner, std::move(f));
+    }
+    void run_before_commit() {
+        for (auto& hook : before_commit_) hook.second(*this);
+    }
 
 private:
     uint64_t next_seq_;
     uint64_t next_feed_;
+    std::vector<std::pair<const void*, std::function<void(StoreWriter&)>>> before_commit_;
 };
 
 class Store {
@@ -188,6 +214,7 @@ public:
                 lmdb::Txn txn = begin_write();
                 StoreWriter writer(txn, tables_);
                 f(writer);
+                writer.run_before_commit();
                 txn.commit();
                 return;
             } catch (const lmdb::MapFull&) {

@@ -22,6 +22,7 @@ namespace ehb::test {
 class EhbdProcess {
 public:
     // Starts ehbd on `data` (log in `data`/../ehbd-N.log) and waits until it listens.
+    // With `--http-port-file FILE` among `extra`, http_port() is the HTTP API's port.
     EhbdProcess(const std::filesystem::path& data, std::vector<std::string> extra = {}) {
         static int counter = 0;
         auto base = data.parent_path();
@@ -53,6 +54,10 @@ public:
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         std::ifstream(port_file_) >> port_;
+        for (std::size_t i = 0; i + 1 < extra.size(); ++i) {
+            // ehbd writes the HTTP port file before the binary one.
+            if (extra[i] == "--http-port-file") std::ifstream(extra[i + 1]) >> http_port_;
+        }
     }
     ~EhbdProcess() {
         if (pid_ > 0) {
@@ -65,6 +70,7 @@ public:
 
     net::Endpoint endpoint() const { return {"127.0.0.1", port_}; }
     uint16_t port() const { return port_; }
+    uint16_t http_port() const { return http_port_; }
     pid_t pid() const { return pid_; }
 
     // SIGTERM, then the exit code (or -signal).
@@ -91,7 +97,7 @@ public:
 
 private:
     pid_t pid_ = -1;
-    uint16_t port_ = 0;
+    uint16_t port_ = 0, http_port_ = 0;
     std::filesystem::path port_file_, log_;
 };
 

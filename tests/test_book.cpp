@@ -16,6 +16,7 @@ namespace ehb {
 namespace {
 
 using test::appointment;
+using test::referral;
 using test::Doc;
 using test::TempDir;
 
@@ -28,18 +29,6 @@ std::string checkin(const Doc& d, std::string_view arrival = "202501100800") {
            R"(","MA_DICH_VU":"02.1896","TEN_DICH_VU":"Khám Nội","NGAY_YL":")" + std::string(arrival) + R"("}})";
 }
 
-// A referral paper from Doc's facility to `to`.
-std::string referral(const Doc& d, std::string_view paper, std::string_view to) {
-    return R"(,"XML13":{"MA_LK":")" + d.ma_lk + R"(","SO_HOSO":"HS000001","SO_CHUYENTUYEN":"17","GIAY_CHUYEN_TUYEN":")" +
-           std::string(paper) + R"(","MA_CSKCB":")" + d.facility + R"(","MA_CSKCB_DI":")" + d.facility +
-           R"(","MA_CSKCB_DEN":")" + std::string(to) + R"(","HO_TEN":")" + d.name + R"(","NGAY_SINH":")" + d.birth +
-           R"(","GIOI_TINH":")" + d.sex + R"(","MA_QUOCTICH":"000","MA_DANTOC":"01","MA_NGHE_NGHIEP":"00000",)" +
-           R"("DIA_CHI":"Hà Nội","MA_THE_BHYT":")" + d.card + R"(","NGAY_VAO":")" + d.admitted + R"(","NGAY_RA":")" +
-           d.discharged + R"(","DAU_HIEU_LS":"Sốt cao","CHAN_DOAN_RV":"Viêm phổi","QT_BENHLY":"Sốt 3 ngày",)" +
-           R"("TOMTAT_KQ":"X-quang: tổn thương phổi phải","MA_BENH_CHINH":")" + d.icd +
-           R"(","MA_LOAI_RV":"2","MA_LYDO_CT":"2","HUONG_DIEU_TRI":"Điều trị nội trú","PHUONGTIEN_VC":"Xe cứu thương",)" +
-           R"("MA_BAC_SI":"000123/HNO-CCHN","MA_TTDV":"0100123456","TINH_TRANG_CT":"Ổn định"})";
-}
 
 std::string vaccination(std::string_view record_id, std::string_view lot) {
     return R"({"TIEM_CHUNG":{"HE_THONG_NGUON":"TCQG","MA_BAN_GHI":")" + std::string(record_id) +

@@ -128,6 +128,30 @@ TEST_F(Server, ARetriedBatchIsAnsweredAsBeforeAndStoresNothingEvenAfterANewerBat
     EXPECT_EQ(episodes_in_book("001090012345"), 3u);
 }
 
+// Regression: a province department authenticates over the binary protocol
+// (AUTH_OK with its role) and may neither push nor read there (docs/http.md, "Scopes").
+TEST_F(Server, AProvinceDepartmentAuthenticatesButMayNotPushReadOrSubscribe) {
+    ehbd->terminate();
+    const net::Credentials province = test::add_principal_to(data, "so-y-te-79", Role::province, "79");
+    start();
+    Client p = connect(province);
+    EXPECT_EQ(p.identity().role, Role::province);
+    std::vector<std::string> docs = {doc("P1", "79001")};
+    const auto forbidden = [](auto&& request, const char* what) {
+        try {
+            request();
+            ADD_FAILURE() << "a province department may not " << what;
+        } catch (const ProtocolError& e) {
+            EXPECT_EQ(e.code(), ErrorCode::forbidden) << what;
+        }
+    };
+    forbidden([&] { p.push(1, 1, views(docs)); }, "push");
+    forbidden([&] { p.get_book("001090012345"); }, "read a book");
+    forbidden([&] { p.next_feed(p.subscribe({})); }, "subscribe");
+    p.ping();
+    EXPECT_EQ(episodes_in_book("001090012345"), 0u);
+}
+
 TEST_F(Server, AFacilityPushesOnlyItsOwnEpisodesAndAReaderCannotPush) {
     Client f = connect(facility);
     EXPECT_EQ(f.identity().role, Role::facility);

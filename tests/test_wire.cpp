@@ -183,9 +183,11 @@ TEST(WireMessages, AuthOkRoundTripsAndRefusesUnknownRoles) {
     EXPECT_EQ(back.role, Role::facility);
     EXPECT_EQ(back.facility, "79001");
     expect_strict<wire::AuthOk>(encoded(m));
-    for (char role : {0, 6}) EXPECT_FALSE(wire::decode(std::string{role, 0, 0}, back));
+    for (char role : {0, 7}) EXPECT_FALSE(wire::decode(std::string{role, 0, 0}, back));
     ASSERT_TRUE(wire::decode(std::string{5, 0, 0}, back));
     EXPECT_EQ(back.role, Role::steward);
+    ASSERT_TRUE(wire::decode(std::string{6, 0, 0}, back));  // regression: the province role was refused
+    EXPECT_EQ(back.role, Role::province);
 }
 
 wire::PersonOp decoded_op(std::string_view json) {

@@ -1,4 +1,4 @@
-// ehb admin --data DIR principal add NAME --role ROLE [--facility CODE] | list | revoke NAME
+// ehb admin --data DIR principal add NAME --role ROLE [--facility CODE | --province CODE] | list | revoke NAME
 // ehb admin person|review|merge|unmerge|audit|unlink|link|relink ...: the stewards'
 // commands (cmd_persons.cpp; link is relink), offline or with --server.
 #include <cstdio>
@@ -19,7 +19,8 @@ namespace ehb::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ehb admin --data DIR principal add NAME --role facility|portal|reader|admin|steward [--facility CODE]\n"
+    "usage: ehb admin --data DIR principal add NAME --role facility|portal|reader|admin|steward|province\n"
+    "                 [--facility CODE] [--province CODE]   (a facility's MA_CSKCB; a province's two-digit code)\n"
     "       ehb admin --data DIR principal list\n"
     "       ehb admin --data DIR principal revoke NAME\n"
     "       ehb admin person|review|merge|unmerge|audit|unlink|link ... (--data DIR | --server HOST:PORT)\n"
@@ -38,6 +39,10 @@ std::string principal_json(const Principal& p) {
     out.append(",\"facility\":");
     if (p.facility.empty()) out.append("null");
     else append_canonical_string(out, p.facility);
+    if (!p.province.empty()) {
+        out.append(",\"province\":");
+        append_canonical_string(out, p.province);
+    }
     out.append(",\"created\":");
     append_json_time(out, p.created_us);
     out.append(",\"revoked\":");
@@ -85,7 +90,7 @@ bool is_data_directory(const std::string& data) {
 int cmd_admin(int argc, char** argv) {
     if (int at = steward_word(argc, argv); at > 0) return stewards_command(argc, argv, at);
     std::string data;
-    std::optional<std::string> role_arg, facility;
+    std::optional<std::string> role_arg, facility, province;
     std::vector<std::string> words;  // principal ACTION [NAME]
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
@@ -95,6 +100,7 @@ int cmd_admin(int argc, char** argv) {
         if (std::strcmp(argv[i], "--data") == 0 && i + 1 < argc) data = argv[++i];
         else if (std::strcmp(argv[i], "--role") == 0 && i + 1 < argc) role_arg = argv[++i];
         else if (std::strcmp(argv[i], "--facility") == 0 && i + 1 < argc) facility = argv[++i];
+        else if (std::strcmp(argv[i], "--province") == 0 && i + 1 < argc) province = argv[++i];
         else if (argv[i][0] != '-') words.emplace_back(argv[i]);
         else return usage(std::string("unexpected argument '").append(argv[i]).append("'"));
     }
@@ -108,13 +114,20 @@ int cmd_admin(int argc, char** argv) {
     if (words.size() != expected_words) {
         return usage(expected_words == 3 ? "expected one principal NAME" : "list takes no NAME");
     }
-    if (action != "add" && (role_arg || facility)) return usage("--role and --facility belong to 'principal add'");
+    if (action != "add" && (role_arg || facility || province)) {
+        return usage("--role, --facility and --province belong to 'principal add'");
+    }
 
     if (action == "add") {
         if (!role_arg) return usage("--role is required");
         std::optional<Role> role = parse_role(*role_arg);
         if (!role) return usage(std::string("unknown role '").append(*role_arg).append("'"));
-        std::string_view code = facility ? std::string_view(*facility) : std::string_view();
+        if (facility && province) return usage("--facility and --province do not go together");
+        if (province && *role != Role::province) return usage("only a province principal has a province code");
+        if (facility && *role == Role::province) return usage("a province principal takes --province, not --facility");
+        std::string_view code = facility ? std::string_view(*facility)
+                                : province ? std::string_view(*province)
+                                           : std::string_view();
         try {
             validate_principal(words[2], *role, code);
         } catch (const std::invalid_argument& e) {

@@ -19,6 +19,7 @@
 #include "tools/ehb/client_flags.hpp"
 #include "tools/ehb/commands.hpp"
 #include "tools/ehb/feed_consumers.hpp"
+#include "tools/ehb/http_reads.hpp"
 #include "tools/ehb/pusher.hpp"
 #include "tools/workload/generator.hpp"
 
@@ -39,6 +40,9 @@ constexpr const char* kUsage =
     "  --consumers N            feed consumers following the changes during the push, then N reading\n"
     "                           the whole feed at once (default 0)\n"
     "  --stalled-consumer       one more consumer that never acknowledges (it must not slow the push)\n"
+    "  --http HOST:PORT         after the push, read books of random citizens over ehbd's HTTP API\n"
+    "  --read-seconds S         for this long (default 30)\n"
+    "  --read-connections N     on this many keep-alive connections (default 8)\n"
     "  --json FILE              also write the JSON result there\n";
 
 constexpr double kNationalEpisodes = 230e6;
@@ -192,9 +196,10 @@ int cmd_bench(int argc, char** argv) {
     PushOptions options;
     options.command = "bench";
     uint64_t deadline = 3600;
-    std::size_t idle = 0, consumers = 0;
+    std::size_t idle = 0, consumers = 0, read_connections = 8;
+    uint64_t read_seconds = 30;
     bool stalled_consumer = false;
-    std::string json_file;
+    std::string json_file, http;
     for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
         if (a == "-h" || a == "--help") {
@@ -208,12 +213,13 @@ int cmd_bench(int argc, char** argv) {
             continue;
         }
         bool known = a == "--citizens" || a == "--episodes" || a == "--seed" || a == "--connections" ||
-                     a == "--batch" || a == "--idle" || a == "--deadline" || a == "--json" || a == "--consumers";
+                     a == "--batch" || a == "--idle" || a == "--deadline" || a == "--json" || a == "--consumers" ||
+                     a == "--http" || a == "--read-seconds" || a == "--read-connections";
         if (!known) return usage_error("unexpected argument", argv[i]);
         if (i + 1 >= argc) return usage_error("missing value for", argv[i]);
         std::string_view value = argv[++i];
-        if (a == "--json") {
-            json_file = value;
+        if (a == "--json" || a == "--http") {
+            (a == "--json" ? json_file : http) = value;
             continue;
         }
         bool ok = a == "--citizens"      ? parse_number<uint64_t>(value, config.citizens, 1)
@@ -223,13 +229,17 @@ int cmd_bench(int argc, char** argv) {
                   : a == "--batch"       ? parse_number<std::size_t>(value, options.batch, 1)
                   : a == "--idle"        ? parse_number<std::size_t>(value, idle, 0)
                   : a == "--consumers"   ? parse_number<std::size_t>(value, consumers, 0)
+                  : a == "--read-seconds" ? parse_number<uint64_t>(value, read_seconds, 1)
+                  : a == "--read-connections" ? parse_number<std::size_t>(value, read_connections, 1)
                                          : parse_number<uint64_t>(value, deadline, 1);
         if (!ok) return usage_error("bad value", argv[i]);
     }
     if (options.connections > 1024) return usage_error("--connections is at most 1024", nullptr);
+    net::Endpoint http_endpoint;
     try {
         options.endpoint = flags.endpoint();
         options.credentials = flags.credentials();
+        if (!http.empty()) http_endpoint = net::Endpoint::parse(http);
     } catch (const std::invalid_argument& e) {
         return usage_error(e.what(), nullptr);
     }
@@ -280,6 +290,15 @@ int cmd_bench(int argc, char** argv) {
         }
     }
 
+    std::optional<HttpReads> reads;
+    if (!http.empty()) {
+        std::fprintf(stderr, "ehb bench: reading books over HTTP for %llu s on %zu connections...\n",
+                     static_cast<unsigned long long>(read_seconds), read_connections);
+        reads = read_books_over_http(http_endpoint, options.credentials, read_connections,
+                                     std::chrono::seconds(read_seconds), config.citizens,
+                                     [&](uint64_t i) { return generator.citizen_id(i); });
+    }
+
     std::string stats = server_stats(options);
     simdjson::dom::parser parser;
     simdjson::dom::element stats_json;
@@ -309,7 +328,8 @@ int cmd_bench(int argc, char** argv) {
         statuses.append(",\"match\":").append(match ? "true" : "false").append("}");
     }
     statuses += '}';
-    bool pass = counts_match && report.complete && idle_answering == idle && (consumers == 0 || feed.pass());
+    bool pass = counts_match && report.complete && idle_answering == idle && (consumers == 0 || feed.pass()) &&
+                (!reads || (reads->errors == 0 && reads->ok > 0));
     double rate = report.seconds > 0 ? double(t.records) / report.seconds : 0;
 
     std::string out = "{";
@@ -336,6 +356,16 @@ int cmd_bench(int argc, char** argv) {
     out += ",\"idle\":" + std::to_string(idle);
     out += ",\"idle_answering\":" + std::to_string(idle_answering);
     if (consumers > 0 || stalled_consumer) out += "," + feed_fields(feed, stats_json, have_stats);
+    if (reads) {
+        out += ",\"http_book_reads\":{\"connections\":" + std::to_string(read_connections);
+        out += ",\"reads\":" + std::to_string(reads->reads) + ",\"ok\":" + std::to_string(reads->ok);
+        out += ",\"not_found\":" + std::to_string(reads->not_found);
+        out += ",\"errors\":" + std::to_string(reads->errors) + ",\"seconds\":" + fixed(reads->seconds, 3);
+        out += ",\"reads_per_second\":" + fixed(reads->seconds > 0 ? double(reads->reads) / reads->seconds : 0, 0);
+        out += ",\"bytes_per_read\":" + std::to_string(reads->reads ? reads->bytes / reads->reads : 0);
+        out += ",\"latency_ms\":{\"p50\":" + fixed(reads->p50_ms, 2) + ",\"p99\":" + fixed(reads->p99_ms, 2);
+        out += ",\"p999\":" + fixed(reads->p999_ms, 2) + "}}";
+    }
     out += ',';
     out += rejections_field(t);
     out += "}\n";
@@ -374,6 +404,14 @@ int cmd_bench(int argc, char** argv) {
                      static_cast<unsigned long long>(feed.reconnections),
                      feed.drain_seconds ? fixed(*feed.drain_seconds, 3).c_str() : "never", feed.readings.size(),
                      feed.pass() ? "complete" : "INCOMPLETE");
+    }
+    if (reads) {
+        std::fprintf(stderr, "  HTTP book reads: %.0f/s on %zu connections (%llu: %llu books, %llu citizens without "
+                     "a visit, %llu errors), p50 %.2f ms, p99 %.2f ms, p999 %.2f ms\n",
+                     reads->seconds > 0 ? double(reads->reads) / reads->seconds : 0.0, read_connections,
+                     static_cast<unsigned long long>(reads->reads), static_cast<unsigned long long>(reads->ok),
+                     static_cast<unsigned long long>(reads->not_found), static_cast<unsigned long long>(reads->errors),
+                     reads->p50_ms, reads->p99_ms, reads->p999_ms);
     }
     if (!counts_match) std::fputs("  (the expected counts hold for a store that was empty before the bench)\n", stderr);
     std::fprintf(stderr, "ehb bench: %s\n", pass ? "PASS" : "FAIL");

@@ -9,6 +9,7 @@ int cmd_admin(int argc, char** argv);
 int cmd_push(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_appointments(int argc, char** argv);
+int cmd_report(int argc, char** argv);  // statistics for health management (docs/statistics.md)
 int cmd_people(int argc, char** argv);
 int cmd_link(int argc, char** argv);
 int cmd_persons(int argc, char** argv);  // person, review, merge, unmerge, audit, unlink, relink

@@ -21,6 +21,9 @@ constexpr const char* kUsage =
     "                                          the same, from ehbd\n"
     "  appointments --from DATE --to DATE [--province CODE] (--data DIR | --server HOST:PORT)\n"
     "                                          re-examination appointments due in a date range\n"
+    "  report diagnoses|facilities|referrals|appointments --data DIR --from DATE --to DATE\n"
+    "         [--province CODE] [--csv]        statistics for health management (docs/statistics.md);\n"
+    "  report monitor --data DIR --day DATE    and the connectivity monitor's counts per facility\n"
     "  feed   [--server HOST:PORT] [--from SEQ] [--follow] [--out FILE] [--types LIST] [--province CODE]\n"
     "                                          the change feed from ehbd as JSON Lines (docs/feed.md)\n"
     "  push   [--server HOST:PORT] [--connections N] [--batch N] [--deadline S] [--stream S] FILE...\n"
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
         if (command == "push") return ehb::cli::cmd_push(argc - 1, argv + 1);
         if (command == "bench") return ehb::cli::cmd_bench(argc - 1, argv + 1);
         if (command == "appointments") return ehb::cli::cmd_appointments(argc - 1, argv + 1);
+        if (command == "report") return ehb::cli::cmd_report(argc - 1, argv + 1);
         if (command == "people") return ehb::cli::cmd_people(argc - 1, argv + 1);
         if (command == "link") return ehb::cli::cmd_link(argc - 1, argv + 1);
         if (command == "rematch") return ehb::cli::cmd_rematch(argc - 1, argv + 1);
