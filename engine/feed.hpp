@@ -47,8 +47,8 @@ struct FeedChunk {
 // How much one read may take.
 struct FeedLimits {
     uint64_t until = UINT64_MAX;  // the last sequence number to look at (ehbd: the last durable one)
-    std::size_t events = 1000;    // kept
-    std::size_t bytes = 1 << 20;  // of text (a read stops after the change that passes it)
+    std::size_t events = 4096;    // kept
+    std::size_t bytes = 4 << 20;  // of text (a read stops after the change that passes it)
     std::size_t scanned = 100000; // looked at, kept or not
 };
 

@@ -1,8 +1,11 @@
 #include "engine/pipeline.hpp"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 
 #include "engine/person/steward.hpp"
@@ -11,6 +14,8 @@ namespace ehb {
 
 // Workers claim documents in chunks, so one large batch still uses every core.
 constexpr std::size_t kChunk = 64;
+// How much less the prepare workers are favoured than the rest (nice steps).
+constexpr int kPrepareNice = 5;
 
 namespace {
 
@@ -113,6 +118,13 @@ Pipeline::Job* Pipeline::claim(std::size_t& begin, std::size_t& end) {
 }
 
 void Pipeline::prepare_loop() {
+    // Preparing is throughput work: on a busy machine the writer, the I/O
+    // thread and the readers (answers, the feed's deliveries) go first.
+    // Best effort: a failure leaves the thread at the process's priority.
+    const auto self = static_cast<id_t>(gettid());
+    errno = 0;
+    const int nice = getpriority(PRIO_PROCESS, self);
+    if (errno == 0) (void)setpriority(PRIO_PROCESS, self, nice + kPrepareNice);
     Preparer preparer(&store_.dictionaries(), options_.limits);
     std::unique_lock lock(mutex_);
     for (;;) {

@@ -15,6 +15,7 @@
 
 #include "engine/feed.hpp"
 #include "engine/histogram.hpp"
+#include "net/feed_cache.hpp"
 
 namespace ehb::net {
 
@@ -52,6 +53,9 @@ public:
     uint64_t lag_records(const Consumer& c) const { return c.acked <= head_ ? head_ - c.acked + 1 : 0; }
     double lag_seconds(const Consumer& c, int64_t now_us) const;
 
+    // The one part used off the I/O thread: consumers' reads on the reader pool share chunks through it.
+    FeedCache& cache() { return cache_; }
+
 private:
     static constexpr std::size_t kCommitsKept = 65536;
     boost::asio::io_context& io_;
@@ -64,6 +68,7 @@ private:
     std::deque<Commit> commits_;  // the recent ones, ascending
     std::vector<std::shared_ptr<Consumer>> consumers_;
     Histogram freshness_;
+    FeedCache cache_;
 };
 
 // The feed's state for STATS and operators: the head, the freshness of

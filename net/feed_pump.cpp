@@ -73,34 +73,33 @@ void FeedPump::read(uint64_t until, std::size_t room) {
             reader = std::make_unique<FeedReader>(&self->store_.dictionaries());
             reader_store = &self->store_;
         }
-        FeedChunk chunk;
         FeedLimits limits;
         limits.until = until;
         limits.events = std::min<std::size_t>(room, limits.events);
-        bool failed = false;
+        std::shared_ptr<const FeedChunk> chunk;
         try {
-            self->store_.read([&](const StoreReader& r) {
-                reader->read(r, self->cursor_, self->consumer_->filter, limits, chunk);
+            chunk = self->hub_.cache().get(self->cursor_, self->consumer_->filter, limits, [&](FeedChunk& out) {
+                self->store_.read([&](const StoreReader& r) {
+                    reader->read(r, self->cursor_, self->consumer_->filter, limits, out);
+                });
             });
         } catch (const std::exception& e) {
             log(LogLevel::error, "feed for %s: %s", self->consumer_->principal.c_str(), e.what());
-            failed = true;
         }
-        asio::post(self->io_, [self, chunk = std::move(chunk), failed]() mutable {
-            self->arrived(std::move(chunk), failed);
-        });
+        asio::post(self->io_, [self, chunk = std::move(chunk)]() mutable { self->arrived(std::move(chunk)); });
     });
 }
 
-void FeedPump::arrived(FeedChunk chunk, bool failed) {
+void FeedPump::arrived(std::shared_ptr<const FeedChunk> read) {
     reading_ = false;
     if (stopped_) return;
-    if (failed) {
+    if (!read) {
         // A store that cannot be read: the subscription ends; the consumer resumes from its position later.
         ended_ = true;
         deliver_({}, cursor_, hub_.head(), true);
         return;
     }
+    const FeedChunk& chunk = *read;
     cursor_ = chunk.next;
     FeedHub::Consumer& c = *consumer_;
     c.sent = cursor_;

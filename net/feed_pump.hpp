@@ -45,7 +45,7 @@ public:
 private:
     void pump();
     void read(uint64_t until, std::size_t room);
-    void arrived(FeedChunk chunk, bool failed);
+    void arrived(std::shared_ptr<const FeedChunk> chunk);  // null: the read failed
     void arm_heartbeat();
 
     boost::asio::io_context& io_;

@@ -52,6 +52,7 @@ void FeedFollowers::run(std::size_t i) {
             wire::Subscribe request;
             request.from = positions_[i].load();
             request.follow = true;
+            request.window = 10'000;
             request.name = "bench-" + std::to_string(i + 1);
             const uint32_t id = client.subscribe(request);
             while (auto feed = client.next_feed(id)) {
