@@ -1,6 +1,8 @@
 #include "engine/feed.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 #include <stdexcept>
 
 #include "engine/canonical.hpp"
@@ -44,23 +46,37 @@ void append_day(std::string& out, std::string_view key, uint32_t day) {
 
 }  // namespace
 
-bool parse_feed_types(std::string_view list, uint8_t& bits) {
+namespace {
+
+// Bits of a comma-separated list of names: names[i] is bit i.
+bool parse_names(std::string_view list, std::initializer_list<std::string_view> names, uint8_t& bits) {
     bits = 0;
     while (!list.empty()) {
         const std::size_t comma = list.find(',');
         const std::string_view name = list.substr(0, comma);
-        if (name == "episode") bits |= kFeedEpisodes;
-        else if (name == "identity") bits |= kFeedIdentity;
-        else if (name == "appointment") bits |= kFeedAppointments;
-        else return false;
+        const auto it = std::find(names.begin(), names.end(), name);
+        if (it == names.end()) return false;
+        bits |= static_cast<uint8_t>(1u << (it - names.begin()));
         if (comma == std::string_view::npos) break;
         list.remove_prefix(comma + 1);
     }
     return bits != 0;
 }
 
+}  // namespace
+
+bool parse_feed_types(std::string_view list, uint8_t& bits) {
+    return parse_names(list, {"episode", "identity", "appointment"}, bits);
+}
+
+bool parse_feed_kinds(std::string_view list, uint8_t& bits) {
+    return parse_names(list, {"episode", "checkin", "vaccination"}, bits);
+}
+
 bool FeedFilter::matches(const schema::FeedEntry& e) const {
     if ((types & type_bit(e.type)) == 0) return false;
+    // Identity events are about a person, not a record: the kinds leave them alone.
+    if (e.type != FeedType::identity && e.kind >= 1 && e.kind <= 3 && (kinds & (1u << (e.kind - 1))) == 0) return false;
     if (residence_province != 0 && e.residence_province != residence_province) return false;
     if (facility_province != 0 && e.facility_province != facility_province) return false;
     return true;

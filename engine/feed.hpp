@@ -21,10 +21,16 @@ enum FeedTypeBits : uint8_t { kFeedEpisodes = 1, kFeedIdentity = 2, kFeedAppoint
 // Parses "episode,identity,appointment" (any non-empty subset) into bits; false on an unknown name.
 bool parse_feed_types(std::string_view list, uint8_t& bits);
 
+// Record kinds as filter bits (schema::EntryKind 1, 2, 3).
+enum FeedKindBits : uint8_t { kKindEpisode = 1, kKindCheckin = 2, kKindVaccination = 4, kKindAll = 7 };
+// Parses "episode,checkin,vaccination" (any non-empty subset) into bits; false on an unknown name.
+bool parse_feed_kinds(std::string_view list, uint8_t& bits);
+
 struct FeedFilter {
     uint8_t residence_province = 0;  // only changes of persons living there (schema::province_number); 0: any
     uint8_t facility_province = 0;   // only records of facilities there; 0: any (identity events have none)
     uint8_t types = kFeedAll;        // FeedTypeBits
+    uint8_t kinds = kKindAll;        // FeedKindBits: of the record an episode or appointment change is about
     bool records = false;            // an episode change carries its canonical record
 
     bool matches(const schema::FeedEntry& e) const;

@@ -8,7 +8,7 @@ namespace {
 
 bool same(const FeedFilter& a, const FeedFilter& b) {
     return a.residence_province == b.residence_province && a.facility_province == b.facility_province &&
-           a.types == b.types && a.records == b.records;
+           a.types == b.types && a.kinds == b.kinds && a.records == b.records;
 }
 
 bool same(const FeedLimits& a, const FeedLimits& b) {

@@ -486,6 +486,7 @@ void Session::subscribe(uint32_t request_id, std::string payload) {
     consumer.transport = "binary";
     consumer.peer = peer_;
     consumer.filter.types = m.types == 0 ? uint8_t(kFeedAll) : m.types;
+    consumer.filter.kinds = m.kinds == 0 ? uint8_t(kKindAll) : m.kinds;
     consumer.filter.residence_province = m.residence_province;
     consumer.filter.facility_province = m.facility_province;
     consumer.filter.records = m.records;

@@ -285,6 +285,7 @@ void encode(std::string& out, const Subscribe& m) {
     put(out, m.from);
     put(out, static_cast<uint8_t>(uint8_t(m.follow) | uint8_t(m.records) << 1));
     put(out, m.types);
+    put(out, m.kinds);
     put(out, m.residence_province);
     put(out, m.facility_province);
     put(out, m.window);
@@ -394,7 +395,8 @@ bool decode(std::string_view in, Subscribe& m) {
     if (!r.get(m.from) || !r.get(flags) || (flags & ~3u) != 0) return false;
     m.follow = flags & 1;
     m.records = flags & 2;
-    return r.get(m.types) && m.types <= 7 && r.get(m.residence_province) && r.get(m.facility_province) &&
+    return r.get(m.types) && m.types <= 7 && r.get(m.kinds) && m.kinds <= 7 && r.get(m.residence_province) &&
+           r.get(m.facility_province) &&
            r.get(m.window) && r.str(m.name) && r.done();
 }
 

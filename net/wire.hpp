@@ -142,6 +142,7 @@ struct Subscribe {
     bool follow = false;            // stay subscribed and receive changes as they commit
     bool records = false;           // episode changes carry their canonical record
     uint8_t types = 0;              // FeedTypeBits (engine/feed.hpp); 0: every type
+    uint8_t kinds = 0;              // FeedKindBits: episode, checkin, vaccination records; 0: every kind
     uint8_t residence_province = 0; // as a number (79 for "79"); 0: any
     uint8_t facility_province = 0;
     uint32_t window = 1000;         // changes the server may send before an acknowledgement

@@ -71,6 +71,15 @@ struct Doc {
     }
 };
 
+// A check-in (XML0) for Doc's episode.
+inline std::string checkin(const Doc& d, std::string_view arrival = "202501100800") {
+    return R"({"XML0":{"MA_LK":")" + d.ma_lk + R"(","STT":"1","MA_BN":"BN)" + d.ma_lk + R"(","HO_TEN":")" + d.name +
+           R"(","SO_CCCD":")" + d.citizen + R"(","NGAY_SINH":")" + d.birth + R"(","GIOI_TINH":")" + d.sex +
+           R"(","MA_THE_BHYT":")" + d.card + R"(","MA_DOITUONG_KCB":"1.1","NGAY_VAO":")" + std::string(arrival) +
+           R"(","MA_LOAI_KCB":"01","MA_CSKCB":")" + d.facility +
+           R"(","MA_DICH_VU":"02.1896","TEN_DICH_VU":"Khám Nội","NGAY_YL":")" + std::string(arrival) + R"("}})";
+}
+
 // A re-examination appointment slip for Doc's episode.
 inline std::string appointment(const Doc& d, std::string_view slip, std::string_view due) {
     return R"(,"XML14":{"MA_LK":")" + d.ma_lk + R"(","SO_GIAYHEN_KL":")" + std::string(slip) + R"(","MA_CSKCB":")" +

@@ -208,6 +208,32 @@ TEST_F(FeedTest, TypeNamesParse) {
     EXPECT_EQ(bits, kFeedIdentity | kFeedAppointments);
     EXPECT_FALSE(parse_feed_types("episode,visits", bits));
     EXPECT_FALSE(parse_feed_types("", bits));
+    EXPECT_TRUE(parse_feed_kinds("checkin,vaccination", bits));
+    EXPECT_EQ(bits, kKindCheckin | kKindVaccination);
+    EXPECT_FALSE(parse_feed_kinds("episode,identity", bits));
+}
+
+TEST_F(FeedTest, KindsKeepTheRecordsAskedForAndLeaveIdentityEventsAlone) {
+    ASSERT_EQ(push(test::checkin(Doc{})).status, Status::accepted);  // a check-in: kind checkin
+    ASSERT_EQ(push(Doc{}.json()).status, Status::new_version);       // its full record: kind episode
+    store->write([&](StoreWriter& w) {
+        person::identity_event(w, "best_record_changed", 1, 0, 0, 1'700'000'000'000'000, 1);
+    });
+    FeedFilter checkins;
+    checkins.kinds = kKindCheckin;
+    auto ev = parse(read(1, checkins));  // the check-in, and identity events (ingest's own among them)
+    ASSERT_GE(ev.size(), 2u);
+    EXPECT_EQ(str(ev[0], "kind"), "checkin");
+    for (std::size_t i = 1; i < ev.size(); ++i) EXPECT_EQ(str(ev[i], "type"), "identity") << i;
+    EXPECT_EQ(num(ev.back(), "event_id"), store->read([](const StoreReader& r) {
+        return r.last_numbered(r.tables().person_events);
+    }));
+    FeedFilter episodes;
+    episodes.kinds = kKindEpisode;
+    episodes.types = kFeedEpisodes;
+    ev = parse(read(1, episodes));
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(str(ev[0], "status"), "new_version");
 }
 
 TEST_F(FeedTest, SurvivesReopeningAndThePipelineReportsItsHead) {

@@ -100,6 +100,8 @@ TEST_F(FeedServer, ReadsEveryChangeInOrderAndEndsAtTheHead) {
     later.types = kFeedAppointments;
     r = read_all(later);
     EXPECT_EQ(r.seqs, (std::vector<uint64_t>{6}));
+    later.kinds = kKindVaccination;  // the appointment is an episode's
+    EXPECT_TRUE(read_all(later).seqs.empty());
 }
 
 TEST_F(FeedServer, FollowingReceivesCommitsAsTheyHappen) {

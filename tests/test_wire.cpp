@@ -399,13 +399,14 @@ TEST(WireMessages, AppointmentsRoundTrips) {
 }
 
 TEST(WireMessages, SubscribeRoundTripsAndRefusesUnknownBits) {
-    wire::Subscribe m{42, true, true, 5, 79, 1, 500, "vneid-1"};
+    wire::Subscribe m{42, true, true, 5, 4, 79, 1, 500, "vneid-1"};
     wire::Subscribe back;
     ASSERT_TRUE(wire::decode(encoded(m), back));
     EXPECT_EQ(back.from, 42u);
     EXPECT_TRUE(back.follow);
     EXPECT_TRUE(back.records);
     EXPECT_EQ(back.types, 5);
+    EXPECT_EQ(back.kinds, 4);
     EXPECT_EQ(back.residence_province, 79);
     EXPECT_EQ(back.facility_province, 1);
     EXPECT_EQ(back.window, 500u);
@@ -416,6 +417,9 @@ TEST(WireMessages, SubscribeRoundTripsAndRefusesUnknownBits) {
     EXPECT_FALSE(wire::decode(bad, back));
     bad = encoded(m);
     bad[9] = 8;  // a type bit beyond appointment
+    EXPECT_FALSE(wire::decode(bad, back));
+    bad = encoded(m);
+    bad[10] = 8;  // a kind bit beyond vaccination
     EXPECT_FALSE(wire::decode(bad, back));
 }
 

@@ -53,12 +53,16 @@ void append_events(std::string& out, const FeedChunk& chunk) {
 }  // namespace
 
 boost::asio::awaitable<void> get_feed(Exchange& x) {
-    if (!only_params(x, {"from", "types", "province", "facility_province", "records", "name"})) co_return;
+    if (!only_params(x, {"from", "types", "kinds", "province", "facility_province", "records", "name"})) co_return;
     auto from = number_param(x, "from", 1, 0, UINT64_MAX - 1);
     if (!from) co_return;
     FeedFilter filter;
     if (auto types = x.query.get("types"); types && !parse_feed_types(*types, filter.types)) {
         x.response = bad_parameter("types", "a comma-separated list of episode, identity, appointment");
+        co_return;
+    }
+    if (auto kinds = x.query.get("kinds"); kinds && !parse_feed_kinds(*kinds, filter.kinds)) {
+        x.response = bad_parameter("kinds", "a comma-separated list of episode, checkin, vaccination");
         co_return;
     }
     const auto residence = province_param(x, "province"), facility = province_param(x, "facility_province");

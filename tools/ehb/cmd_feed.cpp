@@ -22,13 +22,14 @@ namespace ehb::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ehb feed [--from SEQ] [--follow] [--out FILE] [--types LIST] [--province CODE]\n"
+    "usage: ehb feed [--from SEQ] [--follow] [--out FILE] [--types LIST] [--kinds LIST] [--province CODE]\n"
     "                [--facility-province CODE] [--records] [--window N] [--name NAME]\n"
     "                [--server HOST:PORT] [--principal NAME --credential-file FILE]\n"
     "  Prints the change feed from sequence number SEQ (default 1) as JSON Lines, one change\n"
     "  per line. --follow: stay subscribed, print changes as they commit, and reconnect after\n"
     "  a disconnect. --out FILE: append to FILE (flushed to disk before each acknowledgement)\n"
     "  and resume after its last complete line. --types: episode,identity,appointment.\n"
+    "  --kinds: the records episode and appointment changes are about: episode,checkin,vaccination.\n"
     "  --province: persons living there; --facility-province: facilities there. --records:\n"
     "  episode changes carry their record. --window: changes in flight (default 1000).\n";
 
@@ -89,6 +90,11 @@ int cmd_feed(int argc, char** argv) {
         } else if (std::strcmp(argv[i], "--types") == 0 && has_value) {
             if (!parse_feed_types(argv[++i], request.types)) {
                 std::fprintf(stderr, "ehb feed: --types takes episode, identity, appointment, comma-separated\n");
+                return 2;
+            }
+        } else if (std::strcmp(argv[i], "--kinds") == 0 && has_value) {
+            if (!parse_feed_kinds(argv[++i], request.kinds)) {
+                std::fprintf(stderr, "ehb feed: --kinds takes episode, checkin, vaccination, comma-separated\n");
                 return 2;
             }
         } else if (std::strcmp(argv[i], "--province") == 0 && has_value) {
