@@ -71,11 +71,13 @@ private:
 
     ServerConfig config_;
     boost::asio::io_context io_{1};
+    // Before the pipeline and the reader pool: the writer reports commits to
+    // it, and reads of the feed use its cache, until both are gone.
+    FeedHub feed_{io_};
     std::unique_ptr<Store> store_;
     std::unique_ptr<Pipeline> pipeline_;
     boost::asio::thread_pool readers_;
     Budget budget_;
-    FeedHub feed_{io_};
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::signal_set signals_;
     uint16_t port_ = 0;
