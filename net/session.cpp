@@ -507,11 +507,15 @@ void Session::subscribe(uint32_t request_id, std::string payload) {
         std::string out;
         wire::encode(out, feed);
         if (end) {
-            self->end_subscription();
-            ++self->in_flight_;  // answer() counts this frame as the subscription's answer
+            // Later, not here: ending the subscription destroys the pump that is calling.
             std::string frame;
             wire::append_frame(frame, Type::feed, request_id, out);
-            return self->answer(std::move(frame), 0);
+            asio::post(self->server_.io(), [self, frame = std::move(frame)]() mutable {
+                self->end_subscription();
+                ++self->in_flight_;  // answer() counts this frame as the subscription's answer
+                self->answer(std::move(frame), 0);
+            });
+            return;
         }
         self->send(Type::feed, request_id, out);
     };

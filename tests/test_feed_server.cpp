@@ -104,6 +104,23 @@ TEST_F(FeedServer, ReadsEveryChangeInOrderAndEndsAtTheHead) {
     EXPECT_TRUE(read_all(later).seqs.empty());
 }
 
+// Regression (found by ASan): a subscription that ends at once freed its pump while the pump was delivering.
+TEST_F(FeedServer, ASubscriptionFromPastTheHeadEndsAtOnceAndTheConnectionGoesOn) {
+    push({doc(1)});
+    Client c(ehbd->endpoint(), reader);
+    wire::Subscribe request;
+    request.from = 50;
+    const uint32_t id = c.subscribe(request);
+    auto feed = c.next_feed(id);
+    ASSERT_TRUE(feed);
+    EXPECT_TRUE(feed->end);
+    EXPECT_TRUE(feed->events.empty());
+    EXPECT_EQ(feed->next, 50u);
+    EXPECT_EQ(feed->head, 1u);
+    c.ping();
+    EXPECT_EQ(read_all({}).seqs, (std::vector<uint64_t>{1}));  // a new subscription on another connection
+}
+
 TEST_F(FeedServer, FollowingReceivesCommitsAsTheyHappen) {
     Client c(ehbd->endpoint(), reader);
     wire::Subscribe request;
@@ -201,14 +218,17 @@ TEST_F(FeedServer, AConsumerResumesFromItsPositionAfterTheServerRestarts) {
 
 // ---- ehb feed as a process ----
 
-pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& out, const net::Credentials& who) {
+// Runs a command with the principal's credentials; its stdout to `out` (when
+// given), its stderr appended to `err` (when given).
+pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& out, const net::Credentials& who,
+            const std::filesystem::path& err = {}) {
     pid_t pid = fork();
     if (pid != 0) return pid;
     if (!out.empty()) {
         FILE* f = std::freopen(out.c_str(), "w", stdout);
         (void)f;
     }
-    FILE* e = std::freopen("/dev/null", "w", stderr);
+    FILE* e = std::freopen(err.empty() ? "/dev/null" : err.c_str(), "a", stderr);
     (void)e;
     setenv("EHB_PRINCIPAL", who.principal.c_str(), 1);
     setenv("EHB_CREDENTIAL", who.credential.c_str(), 1);
@@ -245,7 +265,7 @@ TEST_F(FeedServer, AConsumerKilledAtRandomDuringABenchRunGetsEveryChangeOnce) {
     std::mt19937 rng(11);
     int kills = 0;
     for (;;) {
-        const pid_t consumer = spawn(follow, {}, reader);
+        const pid_t consumer = spawn(follow, {}, reader, dir / "follow.err");
         std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 250)(rng)));
         ::kill(consumer, SIGKILL);
         wait_for(consumer);
@@ -257,7 +277,9 @@ TEST_F(FeedServer, AConsumerKilledAtRandomDuringABenchRunGetsEveryChangeOnce) {
         }
     }
     // Catch up to the head, then compare with one uninterrupted reading.
-    ASSERT_EQ(wait_for(spawn({EHB_BINARY, "feed", "--server", server, "--out", out.string()}, {}, reader)), 0);
+    const auto err = dir / "feed.err";
+    ASSERT_EQ(wait_for(spawn({EHB_BINARY, "feed", "--server", server, "--out", out.string()}, {}, reader, err)), 0)
+        << std::ifstream(err).rdbuf();
     const auto whole = dir / "whole.jsonl";
     ASSERT_EQ(wait_for(spawn({EHB_BINARY, "feed", "--server", server}, whole, reader)), 0);
     const std::vector<std::string> got = lines(out), expected = lines(whole);
