@@ -1,11 +1,14 @@
 #include "engine/stats_facts.hpp"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 
 #include "engine/calendar.hpp"
+#include "engine/padded_copy.hpp"
 #include "storage/schema.hpp"
 
 namespace ehb::stats {
@@ -121,12 +124,22 @@ bool Facts::decode(std::string_view in, Facts& out) {
     return out.counted;
 }
 
+struct Extractor::Impl {
+    simdjson::dom::parser parser;
+    PaddedCopy padded;
+};
+
+Extractor::Extractor() : impl_(std::make_unique<Impl>()) {}
+Extractor::~Extractor() = default;
+Extractor::Extractor(Extractor&&) noexcept = default;
+Extractor& Extractor::operator=(Extractor&&) noexcept = default;
+
 void Extractor::extract(const ParsedRecord& record, Facts& out, std::string& facility) {
     out = Facts{};
     facility = record.facility;
     if (record.kind == RecordKind::checkin) return;
     element root;
-    if (parser_.parse(padded_.of(record.canonical), record.canonical.size(), false).get(root)) return;
+    if (impl_->parser.parse(impl_->padded.of(record.canonical), record.canonical.size(), false).get(root)) return;
     element t;
     if (record.kind == RecordKind::vaccination) {
         if (root["TIEM_CHUNG"].get(t) == simdjson::SUCCESS) facility = text(t, "MA_CSKCB");
@@ -160,7 +173,7 @@ void Extractor::extract(const ParsedRecord& record, Facts& out, std::string& fac
 void Extractor::facility_of(std::string_view document, std::string& facility) {
     facility.clear();
     element root, t;
-    if (parser_.parse(padded_.of(document), document.size(), false).get(root)) return;
+    if (impl_->parser.parse(impl_->padded.of(document), document.size(), false).get(root)) return;
     for (const char* table : {"XML1", "XML0", "TIEM_CHUNG"}) {
         if (root[table].get(t) != simdjson::SUCCESS) continue;
         const std::string_view code = text(t, "MA_CSKCB");

@@ -5,14 +5,12 @@
 // subtracts them without reading the log.
 #pragma once
 
-#include <simdjson.h>
-
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
-#include "engine/padded_copy.hpp"
 #include "engine/record.hpp"
 
 namespace ehb::stats {
@@ -50,16 +48,24 @@ struct Facts {
 // Per thread, on the prepare side: the facts of a parsed record, read from
 // its canonical document, and the facility the connectivity monitor files it
 // under (MA_CSKCB; a vaccination's TIEM_CHUNG.MA_CSKCB).
+// Its parser is behind a pointer: simdjson's layout depends on how a
+// translation unit is configured, and Preparer, which holds an Extractor, is
+// used by code built without simdjson's definitions (the fuzz targets).
 class Extractor {
 public:
+    Extractor();
+    ~Extractor();
+    Extractor(Extractor&&) noexcept;
+    Extractor& operator=(Extractor&&) noexcept;
+
     void extract(const ParsedRecord& record, Facts& out, std::string& facility);
     // For a rejected episode document: its XML1 (or XML0, TIEM_CHUNG) MA_CSKCB
     // when the JSON is readable and the code has 5 letters or digits; else empty.
     void facility_of(std::string_view document, std::string& facility);
 
 private:
-    simdjson::dom::parser parser_;
-    PaddedCopy padded_;
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 // ---- Definitions shared by the writer, the queries and the tests ----
