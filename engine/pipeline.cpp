@@ -104,6 +104,13 @@ void Pipeline::submit_write(WriteJob write, WriteAnswer answer) {
     ready_cv_.notify_one();
 }
 
+void Pipeline::submit_note(Note write, std::function<void()> durable) {
+    std::lock_guard lock(mutex_);
+    if (failure_) std::rethrow_exception(failure_);
+    notes_.push_back({std::move(write), std::move(durable)});
+    ready_cv_.notify_one();
+}
+
 Pipeline::Job* Pipeline::claim(std::size_t& begin, std::size_t& end) {
     if (failure_) return nullptr;
     for (auto& job : jobs_) {
@@ -184,19 +191,21 @@ void Pipeline::apply(StoreWriter& w, Applier& applier, Job& job, int64_t arrival
     if (origin) record_batch(w, *origin, job.results);
 }
 
-uint64_t Pipeline::commit_jobs(const std::vector<Job*>& jobs, Applier& applier) {
+uint64_t Pipeline::commit_jobs(const std::vector<PendingNote>& notes, const std::vector<Job*>& jobs,
+                               Applier& applier) {
     const int64_t arrival = now_us();
     for (;;) {
         try {
             uint64_t feed_head = 0;
             store_.write([&](StoreWriter& w) {
+                for (const PendingNote& note : notes) note.write(w);
                 for (Job* job : jobs) apply(w, applier, *job, arrival);
                 feed_head = w.next_feed() - 1;
             });
             return feed_head;
         } catch (const Refused&) {
-            // Only the first job of a commit can be a write job: nothing else ran
-            // yet, and the commit starts over without it.
+            // Only the first job of a commit can be a write job: no batch ran
+            // yet, and the commit starts over without it (the notes again).
         }
     }
 }
@@ -205,18 +214,23 @@ void Pipeline::write_loop() {
     Applier applier;
     DictionaryTrainer trainer;
     std::vector<Job*> commit;
+    std::vector<PendingNote> notes;
     double write_seconds = 0;
     unsigned commits_since_release = 0;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            ready_cv_.wait(lock, [&] { return (!jobs_.empty() && jobs_.front()->ready()) || (closing_ && jobs_.empty()); });
-            if (jobs_.empty()) return;
+            ready_cv_.wait(lock, [&] {
+                return (!jobs_.empty() && jobs_.front()->ready()) || !notes_.empty() || (closing_ && jobs_.empty());
+            });
+            if (jobs_.empty() && notes_.empty()) return;
             if (options_.commit_delay.count() > 0) {
                 // Flush on size or after the delay, whichever comes first.
                 ready_cv_.wait_for(lock, options_.commit_delay,
                                    [&] { return closing_ || ready_records() >= options_.max_commit_records; });
             }
+            notes.clear();
+            notes.swap(notes_);
             // Every batch that is ready, in order, up to the commit size.
             commit.clear();
             std::size_t records = 0;
@@ -231,7 +245,7 @@ void Pipeline::write_loop() {
         auto started = std::chrono::steady_clock::now();
         double commit_seconds = 0;
         try {
-            const uint64_t feed_head = commit_jobs(commit, applier);
+            const uint64_t feed_head = commit_jobs(notes, commit, applier);
             commit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             write_seconds += commit_seconds;
             // Durable: the feed first, so that a change acknowledged to its pusher
@@ -244,6 +258,9 @@ void Pipeline::write_loop() {
                 } else if (job->answer) {
                     job->answer(job->verdict, job->results);
                 }
+            }
+            for (const PendingNote& note : notes) {
+                if (note.durable) note.durable();
             }
             trainer.after_commit(store_);
             if (options_.release_map_every && ++commits_since_release >= options_.release_map_every) {
@@ -286,6 +303,7 @@ void Pipeline::write_loop() {
         stats_.write_seconds = write_seconds;
         stats_.batches += commit.size() - write_jobs;
         stats_.write_jobs += write_jobs;
+        stats_.notes += notes.size();
         stats_.records += records;
         stats_.accepted += by_status[static_cast<uint8_t>(Status::accepted)];
         stats_.duplicate += by_status[static_cast<uint8_t>(Status::duplicate)];

@@ -3,7 +3,8 @@
 // batch that is ready into one durable transaction. Each batch is still
 // atomic (it never spans two commits) and batches apply in submission order.
 // A batch's callback runs only after the commit holding it is durable.
-// Write jobs (the stewards' operations) join the same order and commits.
+// Write jobs (the stewards' operations) join the same order and commits;
+// notes (the access audit's records of reads) ride along with any commit.
 #pragma once
 
 #include <chrono>
@@ -52,6 +53,7 @@ struct PipelineStats {
     uint64_t commits = 0;
     uint64_t batches = 0;
     uint64_t write_jobs = 0;
+    uint64_t notes = 0;
     uint64_t records = 0;
     // The records of applied batches by what happened to them (replayed batches are not counted again).
     uint64_t accepted = 0, duplicate = 0, new_version = 0, rejected = 0, flagged = 0;
@@ -101,6 +103,16 @@ public:
     using WriteAnswer = std::function<void(bool refused, std::string answer)>;
     void submit_write(WriteJob job, WriteAnswer answer);
 
+    // A note is an append that never refuses (a read for the access audit,
+    // engine/access_log.hpp). It joins the next commit, whatever that commit
+    // holds (or a commit of notes alone after commit_delay), outside the
+    // order of batches and jobs; `durable` runs on the writer thread once
+    // that commit is. `write` may run more than once (the map grew, or a
+    // write job of the same commit refused). Does not block. Rethrows a
+    // writer failure.
+    using Note = std::function<void(StoreWriter&)>;
+    void submit_note(Note write, std::function<void()> durable);
+
     // Waits until everything submitted is committed and acknowledged, then stops
     // the threads. Rethrows a writer failure. Called by the destructor.
     void close();
@@ -114,15 +126,20 @@ private:
     Job* claim(std::size_t& begin, std::size_t& end);
     std::size_t ready_records() const;  // of the ready batches at the front (under mutex_)
     void apply(StoreWriter& w, Applier& applier, Job& job, int64_t arrival);
-    // Applies `jobs` in one durable transaction, without a write job that refuses.
-    // Returns the feed's last sequence number after the commit.
-    uint64_t commit_jobs(const std::vector<Job*>& jobs, Applier& applier);
+    struct PendingNote {
+        Note write;
+        std::function<void()> durable;
+    };
+    // Applies `notes` and `jobs` in one durable transaction, without a write job
+    // that refuses. Returns the feed's last sequence number after the commit.
+    uint64_t commit_jobs(const std::vector<PendingNote>& notes, const std::vector<Job*>& jobs, Applier& applier);
 
     Store& store_;
     PipelineOptions options_;
     mutable std::mutex mutex_;
     std::condition_variable work_cv_, ready_cv_, space_cv_;
     std::deque<std::unique_ptr<Job>> jobs_;  // submission order; the writer pops from the front
+    std::vector<PendingNote> notes_;         // for the next commit
     std::size_t queued_records_ = 0;
     bool closing_ = false;
     std::exception_ptr failure_;

@@ -4,6 +4,7 @@
 // them offline and a running ehbd sees every change at the next handshake.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +30,7 @@ struct Principal {
     std::string province;  // the two-digit province code for a province, else empty
     int64_t created_us = 0;
     int64_t revoked_us = 0;  // 0 while valid
+    int64_t rotated_us = 0;  // the last rotation of its credential, 0 for none
 };
 
 // Throws std::invalid_argument unless `name` is 1..64 bytes of [A-Za-z0-9._-]
@@ -37,9 +39,14 @@ struct Principal {
 void validate_principal(std::string_view name, Role role, std::string_view code);
 
 // Adds a principal and returns its new credential (shown once; only a salted
-// SHA-256 of it is stored). `code` as validate_principal takes it. Throws
+// slow hash of it, scrypt, is stored). `code` as validate_principal takes it. Throws
 // std::invalid_argument for a bad name, role/code combination or a name already taken.
 std::string add_principal(Store& store, std::string_view name, Role role, std::string_view code);
+// Gives the principal a new credential and returns it (shown once). The old
+// one keeps working for `overlap` (0: stops at once), so a portal can be
+// reconfigured without a gap; nullopt for an unknown or revoked principal.
+// Takes effect at the next AUTH or HTTP request, without a restart.
+std::optional<std::string> rotate_principal(Store& store, std::string_view name, std::chrono::seconds overlap);
 std::vector<Principal> list_principals(const Store& store);
 // False when there is no such principal; revoking twice keeps the first time.
 bool revoke_principal(Store& store, std::string_view name);

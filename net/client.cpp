@@ -249,9 +249,9 @@ uint32_t Client::send_push(uint32_t stream, uint64_t batch_seq, std::span<const 
     return finish_frame(wire::Type::push, new_id());
 }
 
-uint32_t Client::send_get_book(std::string_view id, bool history, bool fhir) {
+uint32_t Client::send_get_book(std::string_view id, bool history, bool fhir, std::string_view purpose) {
     begin_frame();
-    wire::encode(out_, wire::GetBook{history, std::string(id), fhir});
+    wire::encode(out_, wire::GetBook{history, std::string(id), fhir, std::string(purpose)});
     return finish_frame(wire::Type::get_book, new_id());
 }
 
@@ -285,8 +285,8 @@ wire::PushResult Client::push(uint32_t stream, uint64_t batch_seq, std::span<con
     return decoded<wire::PushResult>(payload_, "PUSH_RESULT");
 }
 
-std::string Client::get_book(std::string_view id, bool history, bool fhir) {
-    expect(send_get_book(id, history, fhir), wire::Type::book);
+std::string Client::get_book(std::string_view id, bool history, bool fhir, std::string_view purpose) {
+    expect(send_get_book(id, history, fhir, purpose), wire::Type::book);
     return payload_;
 }
 

@@ -98,7 +98,8 @@ public:
     // A batch over the server's max_records or max_frame throws
     // std::invalid_argument before anything is sent.
     uint32_t send_push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents);
-    uint32_t send_get_book(std::string_view id, bool history = false, bool fhir = false);
+    uint32_t send_get_book(std::string_view id, bool history = false, bool fhir = false,
+                           std::string_view purpose = {});
     uint32_t send_ping(std::string_view payload = {});
     void send_bye();
     Reply receive();
@@ -106,7 +107,7 @@ public:
     // One request, waiting for its reply; no other request may be outstanding.
     // An ERROR reply throws ProtocolError.
     wire::PushResult push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents);
-    std::string get_book(std::string_view id, bool history = false, bool fhir = false);
+    std::string get_book(std::string_view id, bool history = false, bool fhir = false, std::string_view purpose = {});
     // Appointments due from day `from` to day `to` (yyyymmdd), as JSON.
     std::string appointments(uint32_t from, uint32_t to, std::string_view province = {});
     // The server's statistics as JSON (docs/protocol.md, STATS).

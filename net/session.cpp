@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "engine/access_log.hpp"
 #include "engine/appointments.hpp"
 #include "engine/book.hpp"
 #include "engine/fhir_out.hpp"
@@ -331,9 +332,13 @@ void Session::get_book(uint32_t request_id, std::string payload) {
     if (principal_->role != Role::reader && principal_->role != Role::admin) {
         return error(request_id, ErrorCode::forbidden, "only a reader or an admin may read books");
     }
+    if (m.purpose.size() > kMaxPurpose) {
+        return error(request_id, ErrorCode::bad_payload, "GET_BOOK purpose above 512 bytes");
+    }
     ++in_flight_;
     auto self = shared_from_this();
-    asio::post(server_.readers(), [self, request_id, m = std::move(m)] {
+    asio::post(server_.readers(), [self, request_id, m = std::move(m), who = principal_->name,
+                                   role = principal_->role] {
         // One reader per pool thread, for as long as the server (and its store) lives.
         thread_local std::unique_ptr<BookReader> reader;
         thread_local const Store* reader_store = nullptr;
@@ -341,22 +346,35 @@ void Session::get_book(uint32_t request_id, std::string payload) {
             reader = std::make_unique<BookReader>(self->server_.store());
             reader_store = &self->server_.store();
         }
+        auto reply = [self](std::string frame) {
+            asio::post(self->server_.io(), [self, frame = std::move(frame)]() mutable { self->answer(std::move(frame), 0); });
+        };
         std::string frame, out;
         try {
             Book book;
-            if (reader->read(m.id, book, m.history)) {
-                wire::append_frame(frame, Type::book, request_id, m.fhir ? book_fhir(book) : book_json(book));
-            } else {
+            if (!reader->read(m.id, book, m.history)) {
                 wire::encode(out, wire::Error{ErrorCode::bad_id, "not a citizen ID, card number, social-insurance "
                                                                  "code or old ID: '" + m.id + "'"});
                 wire::append_frame(frame, Type::error, request_id, out);
+                return reply(std::move(frame));
             }
+            wire::append_frame(frame, Type::book, request_id, m.fhir ? book_fhir(book) : book_json(book));
+            // The book leaves only once the access audit holds its read (engine/access_log.hpp).
+            AccessRecord read{now_us(), book.root, who, role,
+                              AccessChannel::wire, m.fhir ? AccessWhat::book_fhir : AccessWhat::book, m.history,
+                              book.episodes.empty() ? AccessOutcome::no_records : AccessOutcome::served,
+                              static_cast<uint32_t>(book.episodes.size()), m.id, m.purpose};
+            self->server_.pipeline().submit_note(
+                [read = std::move(read)](StoreWriter& w) { append_access(w, read); },
+                [reply, frame = std::make_shared<std::string>(std::move(frame))] { reply(std::move(*frame)); });
+            return;
         } catch (const std::exception& e) {
             log(LogLevel::error, "reading book %s: %s", m.id.c_str(), e.what());
+            frame.clear();
             wire::encode(out, wire::Error{ErrorCode::internal, e.what()});
             wire::append_frame(frame, Type::error, request_id, out);
         }
-        asio::post(self->server_.io(), [self, frame = std::move(frame)]() mutable { self->answer(std::move(frame), 0); });
+        reply(std::move(frame));
     });
 }
 

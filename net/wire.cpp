@@ -271,8 +271,10 @@ void encode_push_result(std::string& out, uint32_t stream, uint64_t batch_seq, b
 }
 
 void encode(std::string& out, const GetBook& m) {
-    put(out, static_cast<uint8_t>(uint8_t(m.history) | uint8_t(m.fhir) << 1));
+    const bool purpose = !m.purpose.empty();
+    put(out, static_cast<uint8_t>(uint8_t(m.history) | uint8_t(m.fhir) << 1 | uint8_t(purpose) << 2));
     put_str(out, m.id);
+    if (purpose) put_str(out, m.purpose);
 }
 
 void encode(std::string& out, const Appointments& m) {
@@ -378,10 +380,13 @@ bool decode(std::string_view in, PushResult& m) {
 bool decode(std::string_view in, GetBook& m) {
     Reader r(in);
     uint8_t options;
-    if (!r.get(options) || (options & ~3u) != 0) return false;
+    if (!r.get(options) || (options & ~7u) != 0) return false;
     m.history = options & 1;
     m.fhir = options & 2;
-    return r.str(m.id) && r.done();
+    m.purpose.clear();
+    // A purpose is flagged only when present, so each message has one encoding.
+    if (!r.str(m.id) || ((options & 4) && (!r.str(m.purpose) || m.purpose.empty()))) return false;
+    return r.done();
 }
 
 bool decode(std::string_view in, Appointments& m) {

@@ -129,7 +129,8 @@ struct PushResult {
 struct GetBook {
     bool history = false;
     std::string id;
-    bool fhir = false;  // the book as a FHIR R4 Bundle instead of ehb's JSON
+    bool fhir = false;    // the book as a FHIR R4 Bundle instead of ehb's JSON
+    std::string purpose;  // why it is read, for the access audit (≤ 512 bytes; may be empty)
 };
 struct Appointments {
     uint32_t from = 0, to = 0;  // days yyyymmdd, both included

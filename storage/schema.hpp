@@ -29,8 +29,9 @@
 //   review_queue u32 uncertainty (BE) + u64 id (BE) empty: the open review items, most uncertain first
 //   person_rules u64 person + u64 person (BE, the   u8: 1 = never linked automatically (a steward's decision)
 //               smaller first)
-//   principals  name (UTF-8, 1..64 bytes)           PrincipalRecord (71 bytes): role, facility, salted
-//                                                   SHA-256 of the credential, created/revoked times
+//   principals  name (UTF-8, 1..64 bytes)           PrincipalRecord (137 bytes): role, facility, scrypt
+//                                                   digests of the current and previous credentials,
+//                                                   created/revoked/rotated times
 //   batches     BatchKey: u8 name length + principal  the stored answer to a pushed batch: Hash128 of
 //               + u32 stream + u64 batch_seq (BE)   its documents + the encoded results (engine/batch_ledger.hpp)
 //   appointments u32 yyyymmdd (BE) + EpisodeKey     empty: the day of the re-examination appointment
@@ -71,9 +72,10 @@ static_assert(std::endian::native == std::endian::little, "ehb stores little-end
 namespace ehb::schema {
 
 // Bump on any change of a layout below; a data directory of another version is refused.
-inline constexpr uint32_t kFormatVersion = 6;  // 2: principals and batches; 3: record kinds, formats, sources;
+inline constexpr uint32_t kFormatVersion = 7;  // 2: principals and batches; 3: record kinds, formats, sources;
                                                 // 4: the person index; 5: name fingerprints in person_blocks;
-                                                // 6: the change feed
+                                                // 6: the change feed; 7: the access audit,
+                                                // scrypt credentials and their rotation
 
 struct Table {
     const char* name;
@@ -101,10 +103,14 @@ inline constexpr Table kFeed{"feed", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr Table kStats{"stats", MDB_CREATE};
 inline constexpr Table kFollowupSlips{"followup_slips", MDB_CREATE};
 inline constexpr Table kTokens{"tokens", MDB_CREATE};
+// The access audit: append-only like the log, with an index by person.
+inline constexpr Table kReads{"reads", MDB_CREATE | MDB_INTEGERKEY};
+inline constexpr Table kReadsByPerson{"reads_by_person", MDB_CREATE};
 inline constexpr std::array kTables{kMeta,         kLog,          kEpisodes,     kPersonLog,   kLinks,
                                     kMembers,      kPrincipals,   kBatches,      kAppointments, kPersons,
                                     kPersonBlocks, kPersonEvents, kPersonAudit,  kReviews,     kReviewQueue,
-                                    kPersonRules,  kFeed,         kStats,        kFollowupSlips, kTokens};
+                                    kPersonRules,  kFeed,         kStats,        kFollowupSlips, kTokens,
+                                    kReads,        kReadsByPerson};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;
@@ -374,31 +380,48 @@ inline uint8_t province_number(std::string_view two_digits) {
     return static_cast<uint8_t>((two_digits[0] - '0') * 10 + (two_digits[1] - '0'));
 }
 
-// ---- PrincipalRecord: a principal's role, facility and credential digest (engine/principals.hpp) ----
+// ---- PrincipalRecord: a principal's role, facility and credential digests (engine/principals.hpp) ----
 
-// layout u8 | role u8 | facility 5 | salt 16 | SHA-256(salt || credential) 32
-// | created_us i64 | revoked_us i64 (0 while valid)
-// `facility` depends on the role: the MA_CSKCB of a facility (role 1), the
-// two-digit province code and three zeros of a province (role 6), zeros otherwise.
-struct PrincipalRecord {
-    static constexpr std::size_t kSize = 1 + 1 + kFacilityLength + 16 + 32 + 8 + 8;
-    static constexpr uint8_t kLayout = 1;
-    uint8_t role = 0;  // the numbers of ehb::Role
-    std::array<char, kFacilityLength> facility{};
+// One salted slow hash of the credential: scrypt(credential, salt, N = 2^log2_n, r = 8, p = 1), 32 bytes.
+struct CredentialDigest {
+    uint8_t log2_n = 0;  // 0: no credential in this slot
     std::array<unsigned char, 16> salt{};
     std::array<unsigned char, 32> digest{};
+    friend bool operator==(const CredentialDigest&, const CredentialDigest&) = default;
+};
+
+// layout u8 | role u8 | facility 5 | current: log2_n u8, salt 16, digest 32
+// | previous: log2_n u8, salt 16, digest 32 | previous_until_us i64
+// | created_us i64 | revoked_us i64 (0 while valid) | rotated_us i64 (0: never)
+// `facility` depends on the role: the MA_CSKCB of a facility (role 1), the
+// two-digit province code and three zeros of a province (role 6), zeros otherwise.
+// After a rotation the previous credential still works until previous_until_us.
+struct PrincipalRecord {
+    static constexpr std::size_t kDigestSize = 1 + 16 + 32;
+    static constexpr std::size_t kSize = 1 + 1 + kFacilityLength + 2 * kDigestSize + 8 + 8 + 8 + 8;
+    static constexpr uint8_t kLayout = 2;
+    uint8_t role = 0;  // the numbers of ehb::Role
+    std::array<char, kFacilityLength> facility{};
+    CredentialDigest current, previous;
+    int64_t previous_until_us = 0;
     int64_t created_us = 0;
     int64_t revoked_us = 0;
+    int64_t rotated_us = 0;
 
     std::array<char, kSize> encode() const {
         std::array<char, kSize> b{};
         char* p = store(b.data(), kLayout);
         p = store(p, role);
         p = store(p, facility);
-        p = store(p, salt);
-        p = store(p, digest);
+        for (const CredentialDigest* d : {&current, &previous}) {
+            p = store(p, d->log2_n);
+            p = store(p, d->salt);
+            p = store(p, d->digest);
+        }
+        p = store(p, previous_until_us);
         p = store(p, created_us);
-        store(p, revoked_us);
+        p = store(p, revoked_us);
+        store(p, rotated_us);
         return b;
     }
     // nullopt when `b` is not a PrincipalRecord of this layout.
@@ -408,10 +431,17 @@ struct PrincipalRecord {
         PrincipalRecord r;
         r.role = load<uint8_t>(p);
         r.facility = load<decltype(facility)>(p + 1);
-        r.salt = load<decltype(salt)>(p + 6);
-        r.digest = load<decltype(digest)>(p + 22);
-        r.created_us = load<int64_t>(p + 54);
-        r.revoked_us = load<int64_t>(p + 62);
+        p += 1 + kFacilityLength;
+        for (CredentialDigest* d : {&r.current, &r.previous}) {
+            d->log2_n = load<uint8_t>(p);
+            d->salt = load<decltype(d->salt)>(p + 1);
+            d->digest = load<decltype(d->digest)>(p + 17);
+            p += kDigestSize;
+        }
+        r.previous_until_us = load<int64_t>(p);
+        r.created_us = load<int64_t>(p + 8);
+        r.revoked_us = load<int64_t>(p + 16);
+        r.rotated_us = load<int64_t>(p + 24);
         return r;
     }
 };

@@ -341,6 +341,8 @@ void Store::init_schema() {
     tables_.stats = lmdb::Dbi::open(txn, schema::kStats.name, schema::kStats.flags);
     tables_.followup_slips = lmdb::Dbi::open(txn, schema::kFollowupSlips.name, schema::kFollowupSlips.flags);
     tables_.tokens = lmdb::Dbi::open(txn, schema::kTokens.name, schema::kTokens.flags);
+    tables_.reads = lmdb::Dbi::open(txn, schema::kReads.name, schema::kReads.flags);
+    tables_.reads_by_person = lmdb::Dbi::open(txn, schema::kReadsByPerson.name, schema::kReadsByPerson.flags);
     txn.commit();
     load_dictionaries();
 }

@@ -36,6 +36,7 @@ struct Tables {
     lmdb::Dbi person_events, person_audit, reviews, review_queue, person_rules, feed;
     lmdb::Dbi stats, followup_slips;  // engine/stats_keys.hpp
     lmdb::Dbi tokens;                 // the HTTP API's bearer tokens (net/http/tokens.hpp)
+    lmdb::Dbi reads, reads_by_person; // the access audit (engine/access_log.hpp)
 };
 
 // Typed reads inside one transaction (read-only or the writer's own).

@@ -1,9 +1,14 @@
 // Principals in a real store: credentials, revocation, name and role rules, persistence.
 #include <gtest/gtest.h>
 
+#include <openssl/evp.h>
+
+#include <array>
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <thread>
 
 #include "engine/principals.hpp"
 #include "tests/tmpdir.hpp"
@@ -181,24 +186,88 @@ TEST(Principals, RecordLayout) {
     schema::PrincipalRecord r;
     r.role = 1;
     r.facility = {'0', '1', '0', '0', '1'};
-    r.salt.fill(0xAB);
-    r.digest.fill(0xCD);
+    r.current.log2_n = 14;
+    r.current.salt.fill(0xAB);
+    r.current.digest.fill(0xCD);
+    r.previous.log2_n = 15;
+    r.previous.salt.fill(0x12);
+    r.previous.digest.fill(0x34);
+    r.previous_until_us = 1'750'000'000'000'000;
     r.created_us = 1'700'000'000'000'000;
     r.revoked_us = 1'800'000'000'000'000;
+    r.rotated_us = 1'740'000'000'000'000;
     auto b = r.encode();
-    static_assert(schema::PrincipalRecord::kSize == 71);
+    static_assert(schema::PrincipalRecord::kSize == 137);
     EXPECT_EQ(b[0], char(schema::PrincipalRecord::kLayout));
     auto d = schema::PrincipalRecord::decode({b.data(), b.size()});
     ASSERT_TRUE(d);
     EXPECT_EQ(d->role, 1);
     EXPECT_EQ(d->facility, r.facility);
-    EXPECT_EQ(d->salt, r.salt);
-    EXPECT_EQ(d->digest, r.digest);
+    EXPECT_EQ(d->current, r.current);
+    EXPECT_EQ(d->previous, r.previous);
+    EXPECT_EQ(d->previous_until_us, r.previous_until_us);
     EXPECT_EQ(d->created_us, r.created_us);
     EXPECT_EQ(d->revoked_us, r.revoked_us);
+    EXPECT_EQ(d->rotated_us, r.rotated_us);
     EXPECT_FALSE(schema::PrincipalRecord::decode({b.data(), b.size() - 1}));
     b[0] = char(schema::PrincipalRecord::kLayout + 1);
     EXPECT_FALSE(schema::PrincipalRecord::decode({b.data(), b.size()}));
+}
+
+schema::PrincipalRecord stored(const Store& store, std::string_view name) {
+    return store.read([&](const StoreReader& r) {
+        std::string_view v;
+        EXPECT_TRUE(r.tables().principals.get(r.txn(), name, v));
+        return *schema::PrincipalRecord::decode(v);
+    });
+}
+
+TEST(Principals, TheStoredDigestIsScryptOfTheCredentialWithItsOwnSalt) {
+    test::TempDir dir;
+    Store store(dir.path());
+    const std::string cred = add_principal(store, "portal", Role::portal, "");
+    const schema::PrincipalRecord r = stored(store, "portal");
+    ASSERT_EQ(r.current.log2_n, 12);
+    std::array<unsigned char, 32> expected{};
+    ASSERT_EQ(EVP_PBE_scrypt(cred.data(), cred.size(), r.current.salt.data(), r.current.salt.size(), 1u << 12, 8, 1,
+                             64u << 20, expected.data(), expected.size()),
+              1);
+    EXPECT_EQ(r.current.digest, expected);
+    EXPECT_EQ(r.previous.log2_n, 0) << "no previous credential before a rotation";
+    // Two principals never share a salt.
+    add_principal(store, "portal2", Role::portal, "");
+    EXPECT_NE(stored(store, "portal2").current.salt, r.current.salt);
+}
+
+TEST(Principals, ARotationReplacesTheCredentialAtOnceOrAfterAnOverlap) {
+    test::TempDir dir;
+    Store store(dir.path());
+    const std::string first = add_principal(store, "portal", Role::portal, "");
+    ASSERT_TRUE(authenticate(store, "portal", first));  // remembered as verified: must not outlive the rotation
+
+    const auto second = rotate_principal(store, "portal", std::chrono::seconds(0));
+    ASSERT_TRUE(second);
+    EXPECT_TRUE(is_credential(*second));
+    EXPECT_NE(*second, first);
+    EXPECT_FALSE(authenticate(store, "portal", first)) << "no overlap: the old credential stops at once";
+    auto p = authenticate(store, "portal", *second);
+    ASSERT_TRUE(p);
+    EXPECT_GT(p->rotated_us, 0);
+
+    // With an overlap both work until it ends.
+    const auto third = rotate_principal(store, "portal", std::chrono::seconds(1));
+    ASSERT_TRUE(third);
+    EXPECT_TRUE(authenticate(store, "portal", *second));
+    EXPECT_TRUE(authenticate(store, "portal", *third));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    EXPECT_FALSE(authenticate(store, "portal", *second)) << "the overlap has ended";
+    EXPECT_TRUE(authenticate(store, "portal", *third));
+
+    // Nobody, or a revoked principal, gets no new credential.
+    EXPECT_FALSE(rotate_principal(store, "nobody", std::chrono::seconds(0)));
+    ASSERT_TRUE(revoke_principal(store, "portal"));
+    EXPECT_FALSE(rotate_principal(store, "portal", std::chrono::seconds(0)));
+    EXPECT_FALSE(authenticate(store, "portal", *third)) << "a revocation ends a remembered verification too";
 }
 
 }  // namespace

@@ -375,17 +375,34 @@ TEST(WireMessages, PushResultCountsAreBoundedByTheBytes) {
 }
 
 TEST(WireMessages, GetBookRoundTrips) {
-    wire::GetBook m{true, "001234567890"};
+    wire::GetBook m{true, "001234567890", false, {}};
     wire::GetBook back;
     ASSERT_TRUE(wire::decode(encoded(m), back));
     EXPECT_TRUE(back.history);
     EXPECT_EQ(back.id, "001234567890");
     EXPECT_FALSE(back.fhir);
+    EXPECT_EQ(back.purpose, "");
     expect_strict<wire::GetBook>(encoded(m));
-    ASSERT_TRUE(wire::decode(encoded(wire::GetBook{false, "0123456789", true}), back));
+    ASSERT_TRUE(wire::decode(encoded(wire::GetBook{false, "0123456789", true, {}}), back));
     EXPECT_FALSE(back.history);
     EXPECT_TRUE(back.fhir);
-    EXPECT_FALSE(wire::decode(std::string{4, 0, 0}, back)) << "an unknown option bit";
+    EXPECT_FALSE(wire::decode(std::string{8, 0, 0}, back)) << "an unknown option bit";
+}
+
+TEST(WireMessages, GetBookCarriesAPurposeFlaggedOnlyWhenPresent) {
+    wire::GetBook m{false, "001234567890", true, "emergency care, Chợ Rẫy"};
+    wire::GetBook back;
+    ASSERT_TRUE(wire::decode(encoded(m), back));
+    EXPECT_EQ(back.purpose, m.purpose);
+    EXPECT_TRUE(back.fhir);
+    expect_strict<wire::GetBook>(encoded(m));
+    // The purpose bit with an empty purpose has another encoding of "no purpose": refused.
+    std::string flagged_empty{6, 0, 0};
+    flagged_empty += std::string(2, '\0');
+    EXPECT_FALSE(wire::decode(flagged_empty, back));
+    // A purpose left over from an earlier decode does not survive one without.
+    ASSERT_TRUE(wire::decode(encoded(wire::GetBook{false, "0123456789", false, {}}), back));
+    EXPECT_EQ(back.purpose, "");
 }
 
 TEST(WireMessages, AppointmentsRoundTrips) {

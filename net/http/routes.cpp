@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "engine/provinces.hpp"
+#include "net/http/access.hpp"
 #include "net/http/router.hpp"
 
 namespace ehb::net::http {
@@ -12,6 +13,7 @@ using bhttp::verb;
 Router api_routes() {
     Router r;
     r.add(verb::get, "/v1/books/{id}", Access::readers, get_book);
+    r.add(verb::get, "/v1/books/{id}/reads", Access::readers, get_book_reads);
     r.add(verb::get, "/v1/episodes/{facility}/{ma_lk}", Access::readers, get_episode);
     r.add(verb::get, "/v1/appointments", Access::readers, get_appointments);
     r.add(verb::get, "/v1/feed", Access::readers, get_feed);

@@ -5,6 +5,7 @@
 #include "engine/fhir_out.hpp"
 #include "engine/identity.hpp"
 #include "engine/tables.hpp"
+#include "net/http/access.hpp"
 #include "net/http/routes.hpp"
 #include "net/http/scope.hpp"
 #include "storage/codec.hpp"
@@ -71,7 +72,9 @@ void append_version(std::string& out, uint64_t seq, const schema::LogEntry& e, s
 }
 
 // The episode with every version, newest first (each names the one before it: prev_seq).
-Response episode(const Store& store, const Principal& who, const std::string& facility, const std::string& ma_lk) {
+// `read` gets the person and the outcome, for the access audit.
+Response episode(const Store& store, const Principal& who, const std::string& facility, const std::string& ma_lk,
+                 AccessRecord& read) {
     std::string key;
     schema::episode_key(facility, ma_lk, key);
     return store.read([&](const StoreReader& r) -> Response {
@@ -92,8 +95,13 @@ Response episode(const Store& store, const Principal& who, const std::string& fa
             if (!e) throw std::runtime_error(std::string("log entry ") + std::to_string(seq) + " is missing");
             decompressor.decompress(e->codec, e->payload, e->raw_size, canonical);
             if (seq == head->current_seq) {
-                if (!may_read(who, residence_province(r, e->filed_under, canonical))) return not_yours();
                 const schema::PersonKey person = e->filed_under ? root_of(r, e->filed_under) : schema::PersonKey{};
+                read.person = person;
+                if (!may_read(who, residence_province(r, e->filed_under, canonical))) {
+                    read.outcome = AccessOutcome::denied;
+                    return not_yours();
+                }
+                read.episodes = 1;
                 if (person.type == schema::PersonType::person) {
                     append_json_member(body, "person", std::to_string(person.value));
                 }
@@ -112,7 +120,7 @@ Response episode(const Store& store, const Principal& who, const std::string& fa
 }  // namespace
 
 boost::asio::awaitable<void> get_book(Exchange& x) {
-    if (!only_params(x, {"format", "history"})) co_return;
+    if (!only_params(x, {"format", "history", "purpose"})) co_return;
     const std::string_view format = x.query.get("format").value_or("json");
     const std::string_view history = x.query.get("history").value_or("false");
     if (format != "json" && format != "fhir") {
@@ -123,18 +131,29 @@ boost::asio::awaitable<void> get_book(Exchange& x) {
         x.response = bad_parameter("history", "true or false");
         co_return;
     }
+    auto purpose = purpose_param(x);
+    if (!purpose) co_return;
     const bool fhir = format == "fhir", with_history = history == "true";
     const std::string id(x.param("id"));
-    x.response = co_await on_readers(x.server, [&]() -> Response {
+    AccessRecord read{0, {}, x.principal->name, x.principal->role, AccessChannel::http,
+                      fhir ? AccessWhat::book_fhir : AccessWhat::book, with_history, AccessOutcome::served, 0, id,
+                      std::move(*purpose)};
+    Response response = co_await on_readers(x.server, [&]() -> Response {
         Book book;
         if (!book_reader(x.server.store()).read(id, book, with_history)) {
             return bad_parameter("id", "not a citizen ID (12 digits), card number (15 characters), social-insurance "
                                        "code (10 digits) or old ID (9 digits)");
         }
+        read.person = book.root;
         if (book.episodes.empty()) {
+            read.outcome = AccessOutcome::no_records;
             return error(bhttp::status::not_found, "NOT_FOUND", std::string("no records for ").append(id));
         }
-        if (!may_read(*x.principal, residence_province(book))) return not_yours();
+        if (!may_read(*x.principal, residence_province(book))) {
+            read.outcome = AccessOutcome::denied;
+            return not_yours();
+        }
+        read.episodes = static_cast<uint32_t>(book.episodes.size());
         Response r;
         if (fhir) {
             r.body = book_fhir(book);
@@ -144,10 +163,18 @@ boost::asio::awaitable<void> get_book(Exchange& x) {
         }
         return r;
     });
+    // Every read of a valid identifier is audited, refused ones too, before the answer leaves.
+    if (read.person) {
+        read.at_us = now_us();
+        if (!co_await record_read(x, std::move(read))) co_return;
+    }
+    x.response = std::move(response);
 }
 
 boost::asio::awaitable<void> get_episode(Exchange& x) {
-    if (!only_params(x, {})) co_return;
+    if (!only_params(x, {"purpose"})) co_return;
+    auto purpose = purpose_param(x);
+    if (!purpose) co_return;
     const std::string facility(x.param("facility")), ma_lk(x.param("ma_lk"));
     bool ok = facility.size() == schema::kFacilityLength;
     for (char c : facility) ok = ok && ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
@@ -155,8 +182,16 @@ boost::asio::awaitable<void> get_episode(Exchange& x) {
         x.response = bad_parameter("facility", "not a 5-character MA_CSKCB (or #VACC for a vaccination)");
         co_return;
     }
-    x.response =
-        co_await on_readers(x.server, [&] { return episode(x.server.store(), *x.principal, facility, ma_lk); });
+    AccessRecord read{0, {}, x.principal->name, x.principal->role, AccessChannel::http, AccessWhat::episode,
+                      true, AccessOutcome::served, 0, facility + "/" + ma_lk, std::move(*purpose)};
+    Response response = co_await on_readers(
+        x.server, [&] { return episode(x.server.store(), *x.principal, facility, ma_lk, read); });
+    // An episode filed under nobody (no identifier at all) belongs to no book to audit.
+    if (read.person) {
+        read.at_us = now_us();
+        if (!co_await record_read(x, std::move(read))) co_return;
+    }
+    x.response = std::move(response);
 }
 
 }  // namespace ehb::net::http

@@ -1,6 +1,9 @@
 // ehb admin --data DIR principal add NAME --role ROLE [--facility CODE | --province CODE] | list | revoke NAME
+//                                | rotate NAME [--overlap SECONDS]
 // ehb admin person|review|merge|unmerge|audit|unlink|link|relink ...: the stewards'
 // commands (cmd_persons.cpp; link is relink), offline or with --server.
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +26,8 @@ constexpr const char* kUsage =
     "                 [--facility CODE] [--province CODE]   (a facility's MA_CSKCB; a province's two-digit code)\n"
     "       ehb admin --data DIR principal list\n"
     "       ehb admin --data DIR principal revoke NAME\n"
+    "       ehb admin --data DIR principal rotate NAME [--overlap SECONDS]\n"
+    "                 a new credential (stdout); the old one works for SECONDS more       [0]\n"
     "       ehb admin person|review|merge|unmerge|audit|unlink|link ... (--data DIR | --server HOST:PORT)\n"
     "                 the stewards' commands, as `ehb person --help` tells; link is relink\n";
 
@@ -48,6 +53,9 @@ std::string principal_json(const Principal& p) {
     out.append(",\"revoked\":");
     if (p.revoked_us == 0) out.append("null");
     else append_json_time(out, p.revoked_us);
+    out.append(",\"rotated\":");
+    if (p.rotated_us == 0) out.append("null");
+    else append_json_time(out, p.rotated_us);
     out.append("}\n");
     return out;
 }
@@ -90,7 +98,7 @@ bool is_data_directory(const std::string& data) {
 int cmd_admin(int argc, char** argv) {
     if (int at = steward_word(argc, argv); at > 0) return stewards_command(argc, argv, at);
     std::string data;
-    std::optional<std::string> role_arg, facility, province;
+    std::optional<std::string> role_arg, facility, province, overlap_arg;
     std::vector<std::string> words;  // principal ACTION [NAME]
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
@@ -101,21 +109,31 @@ int cmd_admin(int argc, char** argv) {
         else if (std::strcmp(argv[i], "--role") == 0 && i + 1 < argc) role_arg = argv[++i];
         else if (std::strcmp(argv[i], "--facility") == 0 && i + 1 < argc) facility = argv[++i];
         else if (std::strcmp(argv[i], "--province") == 0 && i + 1 < argc) province = argv[++i];
+        else if (std::strcmp(argv[i], "--overlap") == 0 && i + 1 < argc) overlap_arg = argv[++i];
         else if (argv[i][0] != '-') words.emplace_back(argv[i]);
         else return usage(std::string("unexpected argument '").append(argv[i]).append("'"));
     }
     if (data.empty()) return usage("--data DIR is required");
-    if (words.empty() || words[0] != "principal") return usage("expected 'principal add|list|revoke'");
+    if (words.empty() || words[0] != "principal") return usage("expected 'principal add|list|revoke|rotate'");
     std::string_view action = words.size() > 1 ? std::string_view(words[1]) : std::string_view();
     std::size_t expected_words = action == "list" ? 2 : 3;
-    if (action != "add" && action != "list" && action != "revoke") {
-        return usage("expected 'principal add|list|revoke'");
+    if (action != "add" && action != "list" && action != "revoke" && action != "rotate") {
+        return usage("expected 'principal add|list|revoke|rotate'");
     }
     if (words.size() != expected_words) {
         return usage(expected_words == 3 ? "expected one principal NAME" : "list takes no NAME");
     }
     if (action != "add" && (role_arg || facility || province)) {
         return usage("--role, --facility and --province belong to 'principal add'");
+    }
+    if (action != "rotate" && overlap_arg) return usage("--overlap belongs to 'principal rotate'");
+    int64_t overlap = 0;
+    if (overlap_arg) {
+        const char* end = overlap_arg->data() + overlap_arg->size();
+        auto [p, ec] = std::from_chars(overlap_arg->data(), end, overlap);
+        if (ec != std::errc() || p != end || overlap < 0 || overlap > 30 * 86400) {
+            return usage("--overlap takes seconds from 0 to 2592000 (30 days)");
+        }
     }
 
     if (action == "add") {
@@ -148,6 +166,20 @@ int cmd_admin(int argc, char** argv) {
             std::string line = principal_json(p);
             std::fwrite(line.data(), 1, line.size(), stdout);
         }
+        return 0;
+    }
+    if (action == "rotate") {
+        std::optional<std::string> credential = rotate_principal(store, words[2], std::chrono::seconds(overlap));
+        if (!credential) {
+            std::fprintf(stderr, "ehb admin: no principal named '%s' that is not revoked\n", words[2].c_str());
+            return 1;
+        }
+        credential->push_back('\n');
+        std::fwrite(credential->data(), 1, credential->size(), stdout);
+        std::fprintf(stderr,
+                     "ehb admin: principal '%s' has a new credential (stdout, shown only this once); the old one "
+                     "works for %lld more seconds\n",
+                     words[2].c_str(), static_cast<long long>(overlap));
         return 0;
     }
     if (!revoke_principal(store, words[2])) {

@@ -15,5 +15,6 @@ int cmd_link(int argc, char** argv);
 int cmd_persons(int argc, char** argv);  // person, review, merge, unmerge, audit, unlink, relink
 int cmd_rematch(int argc, char** argv);
 int cmd_feed(int argc, char** argv);
+int cmd_audit_reads(int argc, char** argv);  // the access audit: who read a citizen's book
 
 }  // namespace ehb::cli

@@ -18,7 +18,10 @@ constexpr const char* kUsage =
     "                                          print the health book of a citizen ID, card number\n"
     "                                          or social-insurance code as JSON or a FHIR Bundle\n"
     "  book   --server HOST:PORT [--history] [--format json|fhir] ID\n"
-    "                                          the same, from ehbd\n"
+    "                                          the same, from ehbd (either way with [--purpose TEXT],\n"
+    "                                          recorded in the access audit)\n"
+    "  audit-reads --data DIR [--limit N] [--before SEQ] ID\n"
+    "                                          who read a citizen's book, when and why (newest first)\n"
     "  appointments --from DATE --to DATE [--province CODE] (--data DIR | --server HOST:PORT)\n"
     "                                          re-examination appointments due in a date range\n"
     "  report diagnoses|facilities|referrals|appointments --data DIR --from DATE --to DATE\n"
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
         if (command == "link") return ehb::cli::cmd_link(argc - 1, argv + 1);
         if (command == "rematch") return ehb::cli::cmd_rematch(argc - 1, argv + 1);
         if (command == "feed") return ehb::cli::cmd_feed(argc - 1, argv + 1);
+        if (command == "audit-reads") return ehb::cli::cmd_audit_reads(argc - 1, argv + 1);
         for (const char* c : {"person", "review", "merge", "unmerge", "audit", "unlink", "relink", "person-model"})
             if (command == c) return ehb::cli::cmd_persons(argc - 1, argv + 1);
     } catch (const std::exception& e) {

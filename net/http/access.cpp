@@ -1,0 +1,81 @@
+#include "net/http/access.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+
+#include <memory>
+
+#include "engine/canonical.hpp"
+#include "net/http/routes.hpp"
+
+namespace ehb::net::http {
+
+std::optional<std::string> purpose_param(Exchange& x) {
+    const std::string_view purpose = x.query.get("purpose").value_or("");
+    if (purpose.size() > kMaxPurpose) {
+        x.response = bad_parameter("purpose", "at most 512 bytes");
+        return std::nullopt;
+    }
+    return std::string(purpose);
+}
+
+asio::awaitable<bool> record_read(Exchange& x, AccessRecord read) {
+    Server& server = x.server;
+    auto initiate = [&server](auto handler, AccessRecord r) {
+        // The pipeline's callbacks are copyable; the coroutine's handler is not.
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        auto resume = [h, &io = server.io()](bool ok) {
+            asio::post(io, [h, ok]() mutable { std::move(*h)(ok); });
+        };
+        try {
+            server.pipeline().submit_note([r = std::move(r)](StoreWriter& w) { append_access(w, r); },
+                                          [resume] { resume(true); });  // on the writer thread, once durable
+        } catch (const std::exception& e) {
+            server.fail(e.what());
+            resume(false);
+        }
+    };
+    const bool ok = co_await asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
+        initiate, asio::use_awaitable, std::move(read));
+    if (!ok) {
+        x.response = error(bhttp::status::service_unavailable, "UNAVAILABLE",
+                           "the access audit cannot be written: nothing is served");
+    }
+    co_return ok;
+}
+
+asio::awaitable<void> get_book_reads(Exchange& x) {
+    if (!only_params(x, {"limit", "before"})) co_return;
+    if (x.principal->role == Role::province) {
+        x.response = error(bhttp::status::forbidden, "FORBIDDEN",
+                           "a book's access history is for its citizen (through a reader) and for admins");
+        co_return;
+    }
+    const auto limit = number_param(x, "limit", 100, 1, 1000);
+    if (!limit) co_return;
+    const auto before = number_param(x, "before", 0, 0, UINT64_MAX);
+    if (!before) co_return;
+    const std::string id(x.param("id"));
+    x.response = co_await on_readers(x.server, [&]() -> Response {
+        auto rows = x.server.store().read([&](const StoreReader& r) { return reads_of(r, id, *limit, *before); });
+        if (!rows) {
+            return bad_parameter("id", "not a citizen ID (12 digits), card number (15 characters), social-insurance "
+                                       "code (10 digits) or old ID (9 digits)");
+        }
+        Response out;
+        out.body = "{\"identifier\":";
+        append_canonical_string(out.body, id);
+        out.body += ",\"reads\":[";
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            if (i) out.body += ',';
+            append_access_json(out.body, (*rows)[i]);
+        }
+        out.body += ']';
+        // The cursor for the next page: older reads than the last one shown.
+        if (rows->size() == *limit) append_json_number(out.body, "next_before", rows->back().seq);
+        out.body += '}';
+        return out;
+    });
+}
+
+}  // namespace ehb::net::http
