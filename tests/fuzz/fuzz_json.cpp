@@ -5,12 +5,15 @@
 // and a reason. (A QĐ 4210 document is stored under today's names and codes,
 // so its canonical form reads as QĐ 130, which also asks a referral for
 // MA_NOI_DEN: 4210 had no such field, so that one rejection is allowed on the
-// re-parse.) The prepare stage (engine/ingest.*) must route what looks like
+// re-parse.) An accepted record survives the trip through FHIR: the Bundle
+// engine/fhir_out writes from its canonical form reads back to the same
+// canonical form (engine/fhir_out.hpp). The prepare stage (engine/ingest.*) must route what looks like
 // neither XML nor FHIR to the same parser and reach the same verdict.
 #include <string>
 
 #include "engine/canonical.hpp"
 #include "engine/fhir_in.hpp"
+#include "engine/fhir_out.hpp"
 #include "engine/ingest.hpp"
 #include "engine/parse.hpp"
 #include "engine/xml_submission.hpp"
@@ -20,6 +23,7 @@ void ehb::fuzz::json(std::string_view input) {
     static EpisodeParser parser;
     static EpisodeParser again;
     static Preparer preparer;
+    static FhirBundleReader fhir;
     ParsedRecord record, reparsed;
     Issue error;
     const bool ok = parser.parse(input, record, error);
@@ -43,6 +47,12 @@ void ehb::fuzz::json(std::string_view input) {
         return;
     }
     require(reparsed.canonical == record.canonical && reparsed.hash == record.hash, "canonicalisation is idempotent");
+
+    std::string bundle, back;
+    require(record_fhir(record.canonical, bundle, error), "an accepted record is written as a Bundle");
+    require(fhir.read(bundle, back, error), "the Bundle written from a record reads back");
+    require(again.parse(back, reparsed, error), "the record read back from its Bundle is accepted");
+    require(reparsed.canonical == record.canonical, "a record read back from its Bundle is the same record");
 }
 
 EHB_FUZZ_ENTRY(ehb::fuzz::json)
