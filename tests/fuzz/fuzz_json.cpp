@@ -13,17 +13,16 @@
 
 #include "engine/canonical.hpp"
 #include "engine/fhir_in.hpp"
-#include "engine/fhir_out.hpp"
 #include "engine/ingest.hpp"
 #include "engine/parse.hpp"
 #include "engine/xml_submission.hpp"
+#include "tests/fuzz/fhir_round_trip.hpp"
 #include "tests/fuzz/harness.hpp"
 
 void ehb::fuzz::json(std::string_view input) {
     static EpisodeParser parser;
     static EpisodeParser again;
     static Preparer preparer;
-    static FhirBundleReader fhir;
     ParsedRecord record, reparsed;
     Issue error;
     const bool ok = parser.parse(input, record, error);
@@ -47,12 +46,7 @@ void ehb::fuzz::json(std::string_view input) {
         return;
     }
     require(reparsed.canonical == record.canonical && reparsed.hash == record.hash, "canonicalisation is idempotent");
-
-    std::string bundle, back;
-    require(record_fhir(record.canonical, bundle, error), "an accepted record is written as a Bundle");
-    require(fhir.read(bundle, back, error), "the Bundle written from a record reads back");
-    require(again.parse(back, reparsed, error), "the record read back from its Bundle is accepted");
-    require(reparsed.canonical == record.canonical, "a record read back from its Bundle is the same record");
+    require_fhir_round_trip(record);
 }
 
 EHB_FUZZ_ENTRY(ehb::fuzz::json)

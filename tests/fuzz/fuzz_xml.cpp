@@ -4,7 +4,8 @@
 // gives the same answer as a fresh one. An accepted submission names its
 // facility, hands back its signature as bytes of the input, and yields a JSON
 // document that the episode parser can read (it may reject the episode's
-// fields, never the JSON the reader wrote). The prepare stage routes what
+// fields, never the JSON the reader wrote), and an accepted record survives
+// the trip through FHIR (tests/fuzz/fhir_round_trip.hpp). The prepare stage routes what
 // looks like XML here and reaches the same verdict as reader then parser.
 // Each input is read twice: as a whole submission, and as the content of the
 // one FILEHOSO of a valid envelope (in base64, under the table its root
@@ -17,6 +18,7 @@
 #include "engine/parse.hpp"
 #include "engine/xml_layouts.hpp"
 #include "engine/xml_submission.hpp"
+#include "tests/fuzz/fhir_round_trip.hpp"
 #include "tests/fuzz/harness.hpp"
 
 namespace {
@@ -93,6 +95,7 @@ void check(std::string_view input) {
         episode_ok = parser.parse(out.document, record, error);
         require(episode_ok || (error.code != "E_JSON" && error.code != "E_UTF8" && error.code != "E_DUPLICATE_KEY"),
                 "the reader writes JSON the parser can read");
+        if (episode_ok) fuzz::require_fhir_round_trip(record);
     }
     if (looks_like_xml(input)) {
         Prepared prepared;
