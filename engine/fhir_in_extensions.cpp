@@ -62,7 +62,9 @@ bool FhirBundleReader::Impl::field_extension(const element& ext, Ext kind, std::
     const bool json = kind == Ext::json_field;
     std::string decoded;
     std::string_view name = url_name(url, json ? kExtJsonField : kExtField, at, decoded);
-    if (name.empty()) return fail("E_FHIR_VALUE", at, "a bhyt-field extension has no name");
+    // The url of a field named "" ends with the prefix: a document may have
+    // one, unknown fields being kept as sent. A name that did not decode has failed.
+    if (name.empty() && url.size() > (json ? kExtJsonField : kExtField).size()) return false;
     if (!decoded.empty()) name = keep(decoded);
     if (json) {
         if (!json_value(ext, at, scratch)) return false;

@@ -200,7 +200,9 @@ void FhirBookWriter::Impl::encounter(const object& top, Fields& c, std::string_v
         reference(j, key, facility_entry("Organization", code));
         c.claim(field);
     }
-    coded_field(j, "dischargeDisposition", c, "MA_LOAI_RV", kCsDischargeType, true);
+    // A number field of XML1 only, where the canonical form makes the code read
+    // back a number again; elsewhere (a check-in's) an extension keeps its JSON type.
+    if (table == kEpisodeTable) coded_field(j, "dischargeDisposition", c, "MA_LOAI_RV", kCsDischargeType, true);
     j.end();
     if (const std::string_view facility = c.str("MA_CSKCB"); !facility.empty()) {
         reference(j, "serviceProvider", facility_entry("Organization", facility));
