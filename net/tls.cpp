@@ -38,11 +38,14 @@ void load_identity(ssl::context& c, const std::string& cert, const std::string& 
     require_readable(key, "TLS key");
     boost::system::error_code ec;
     if (c.use_certificate_chain_file(cert, ec)) fail("TLS certificate", cert, ec);
-    if (c.use_private_key_file(key, ssl::context::pem, ec)) fail("TLS key", key, ec);
-    if (SSL_CTX_check_private_key(c.native_handle()) != 1) {
+    c.use_private_key_file(key, ssl::context::pem, ec);
+    const bool mismatch = ec ? ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH
+                             : SSL_CTX_check_private_key(c.native_handle()) != 1;
+    if (mismatch) {
         openssl_errors();
         throw std::runtime_error("the TLS key " + key + " does not match the certificate " + cert);
     }
+    if (ec) fail("TLS key", key, ec);
 }
 
 void load_ca(ssl::context& c, const std::string& ca, const char* what) {
