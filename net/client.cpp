@@ -147,6 +147,7 @@ struct Client::Socket {
         expect_host(ssl.get(), host);
         for (;;) {
             ERR_clear_error();
+            errno = 0;
             int rc = SSL_connect(ssl.get());
             if (rc == 1) return;
             if (long v = SSL_get_verify_result(ssl.get()); v != X509_V_OK) {

@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "net/tls.hpp"
 
