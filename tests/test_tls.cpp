@@ -262,6 +262,25 @@ TEST_F(Tls, AStalledTlsHandshakeIsCutOffAtTheHandshakeTimeout) {
     c.ping();
 }
 
+// A full server answers ERROR BUSY: under TLS after the handshake (refuse() runs the session's start).
+TEST_F(Tls, AFullServerSaysBusyAfterTheTlsHandshakeAndInPlaintext) {
+    start({"--max-connections", "1"});
+    auto busy = [](const net::Endpoint& e, const net::Credentials& who) {
+        Client holder(e, who);
+        try {
+            Client second(e, who);
+            ADD_FAILURE() << "a second connection was served";
+        } catch (const ProtocolError& error) {
+            EXPECT_EQ(error.code(), wire::ErrorCode::busy) << error.what();
+        }
+        holder.ping();
+    };
+    busy(endpoint(trust(ca.ca_file())), reader);
+    ehbd.reset();
+    ehbd = std::make_unique<test::EhbdProcess>(data, std::vector<std::string>{"--max-connections", "1"});
+    busy(ehbd->endpoint(), reader);
+}
+
 TEST_F(Tls, EhbdRefusesPlaintextOnANonLoopbackAddress) {
     for (const std::vector<std::string>& flags : {std::vector<std::string>{"--listen", "0.0.0.0:0"},
                                                   std::vector<std::string>{"--http", "0.0.0.0:0"}}) {
