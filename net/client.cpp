@@ -1,5 +1,8 @@
 #include "net/client.hpp"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -14,6 +17,8 @@
 #include <fstream>
 #include <iterator>
 #include <system_error>
+
+#include "net/tls.hpp"
 
 namespace ehb::net {
 
@@ -100,15 +105,17 @@ ProtocolError::ProtocolError(wire::ErrorCode code, uint32_t request_id, std::str
 
 // The connection: a non-blocking socket whose every wait is a poll() bounded by
 // the timeout (Asio's blocking calls cannot time out, and they would wait on
-// past SO_RCVTIMEO), and a read buffer.
+// past SO_RCVTIMEO), OpenSSL on it for TLS, and a read buffer.
 struct Client::Socket {
     asio::io_context io;
     tcp::socket socket{io};
+    std::shared_ptr<TlsClient> tls;
+    std::unique_ptr<SSL, decltype(&SSL_free)> ssl{nullptr, SSL_free};
     std::chrono::milliseconds timeout;
     std::string buffer = std::string(64 << 10, '\0');
     std::size_t begin = 0, end = 0;  // the buffered bytes not read yet
 
-    Socket(const Endpoint& endpoint, const ClientOptions& options) : timeout(options.timeout) {
+    Socket(const Endpoint& endpoint, const ClientOptions& options) : tls(endpoint.tls), timeout(options.timeout) {
         std::string where = endpoint.host + ":" + std::to_string(endpoint.port);
         boost::system::error_code ec;
         auto addresses = tcp::resolver(io).resolve(endpoint.host, std::to_string(endpoint.port), ec);
@@ -130,6 +137,41 @@ struct Client::Socket {
         if (*result) throw std::system_error(*result, "connecting to " + where);
         socket.set_option(tcp::no_delay(true));
         socket.non_blocking(true);
+        if (tls) handshake(endpoint.host, where);
+    }
+
+    void handshake(const std::string& host, const std::string& where) {
+        ssl.reset(SSL_new(tls->context().native_handle()));
+        if (!ssl || SSL_set_fd(ssl.get(), socket.native_handle()) != 1) throw TlsError("TLS: " + openssl_errors());
+        SSL_set_mode(ssl.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+        expect_host(ssl.get(), host);
+        for (;;) {
+            ERR_clear_error();
+            errno = 0;
+            int rc = SSL_connect(ssl.get());
+            if (rc == 1) return;
+            if (long v = SSL_get_verify_result(ssl.get()); v != X509_V_OK) {
+                throw TlsError("TLS handshake with " + where + ": the server's certificate does not verify: " +
+                               X509_verify_cert_error_string(v));
+            }
+            settle(rc, "TLS handshake with " + where);
+        }
+    }
+
+    // After an SSL call returned rc <= 0: waits for what it wants, or throws.
+    void settle(int rc, const std::string& what) {
+        int saved = errno;
+        switch (SSL_get_error(ssl.get(), rc)) {
+            case SSL_ERROR_WANT_READ: return wait(POLLIN);
+            case SSL_ERROR_WANT_WRITE: return wait(POLLOUT);
+            case SSL_ERROR_SYSCALL:
+                if (ERR_peek_error() == 0) {
+                    if (saved == 0) saved = ECONNRESET;  // the peer left in the middle of the handshake
+                    throw std::system_error(saved, std::generic_category(), what);
+                }
+                [[fallthrough]];
+            default: throw TlsError(what + ": " + openssl_errors());
+        }
     }
 
     // Throws when the socket is not ready for `events` within the timeout.
@@ -146,6 +188,14 @@ struct Client::Socket {
 
     // Some bytes, or 0 at EOF.
     std::size_t read_some(char* p, std::size_t n) {
+        while (ssl) {
+            ERR_clear_error();
+            errno = 0;
+            int k = SSL_read(ssl.get(), p, static_cast<int>(std::min<std::size_t>(n, INT_MAX)));
+            if (k > 0) return std::size_t(k);
+            if (SSL_get_error(ssl.get(), k) == SSL_ERROR_ZERO_RETURN) return 0;
+            settle(k, "reading from ehbd");
+        }
         for (;;) {
             boost::system::error_code ec;
             std::size_t k = socket.read_some(asio::buffer(p, n), ec);
@@ -187,6 +237,16 @@ struct Client::Socket {
     }
 
     void write(std::string_view bytes) {
+        while (ssl && !bytes.empty()) {
+            ERR_clear_error();
+            errno = 0;
+            int k = SSL_write(ssl.get(), bytes.data(), static_cast<int>(std::min<std::size_t>(bytes.size(), INT_MAX)));
+            if (k > 0) {
+                bytes.remove_prefix(std::size_t(k));
+            } else {
+                settle(k, "writing to ehbd");
+            }
+        }
         while (!bytes.empty()) {
             boost::system::error_code ec;
             std::size_t k = socket.write_some(asio::buffer(bytes.data(), bytes.size()), ec);

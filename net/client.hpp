@@ -18,9 +18,14 @@
 
 namespace ehb::net {
 
+class TlsClient;  // net/tls.hpp
+
 struct Endpoint {
     std::string host;  // a name or an address; IPv6 without its brackets
     uint16_t port = 0;
+    // TLS to reach it: whom to trust, what certificate to show; nullptr: plaintext.
+    // The server's certificate must name `host`.
+    std::shared_ptr<TlsClient> tls = nullptr;
     // "HOST:PORT" or "[IPV6]:PORT"; throws std::invalid_argument.
     static Endpoint parse(std::string_view host_port);
 };
@@ -69,9 +74,10 @@ struct Reply {
     std::variant<wire::PushResult, Book, Pong, wire::Error, Bye> body;
 };
 
-// Network failures and timeouts throw std::system_error; a frame from the
-// server that breaks the protocol (bad magic, checksum or layout, unexpected
-// type) throws std::runtime_error. After either, or a fatal ProtocolError,
+// Network failures and timeouts throw std::system_error; TLS failures (a
+// certificate that does not verify, a refused client certificate) throw
+// net::TlsError; a frame from the server that breaks the protocol (bad magic,
+// checksum or layout, unexpected type) throws std::runtime_error. After either, or a fatal ProtocolError,
 // the connection is unusable. A moved-from Client may only be destroyed or assigned to.
 class Client {
 public:

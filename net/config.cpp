@@ -32,7 +32,12 @@ const char* const kServerUsage =
     "  --book-threads N                 threads serving GET_BOOK and AUTH             [2]\n"
     "  --http HOST:PORT                 serve the HTTP/JSON read API there (docs/http.md)  [off]\n"
     "  --http-port-file FILE            write the bound HTTP port there once listening\n"
-    "  --http-max-connections N         HTTP connections; the next one gets 503       [1024]\n";
+    "  --http-max-connections N         HTTP connections; the next one gets 503       [1024]\n"
+    "  --tls-cert FILE                  TLS on both ports with this certificate chain (PEM);\n"
+    "                                   without it both addresses must be loopback\n"
+    "  --tls-key FILE                   the certificate's private key (PEM)\n"
+    "  --tls-client-ca FILE             require client certificates signed by this CA (PEM);\n"
+    "                                   a certificate's CN must be the principal that authenticates\n";
 
 namespace {
 
@@ -97,6 +102,9 @@ const std::vector<std::pair<std::string_view, Setter>>& setters() {
         {"http-port-file", [](ServerConfig& c, auto, auto v) { c.http_port_file = std::string(v); }},
         {"http-max-connections",
          [](ServerConfig& c, auto k, auto v) { c.http_max_connections = number<uint32_t>(k, v, 1, 1'000'000); }},
+        {"tls-cert", [](ServerConfig& c, auto, auto v) { c.tls_cert = std::string(v); }},
+        {"tls-key", [](ServerConfig& c, auto, auto v) { c.tls_key = std::string(v); }},
+        {"tls-client-ca", [](ServerConfig& c, auto, auto v) { c.tls_client_ca = std::string(v); }},
     };
     return table;
 }
@@ -152,6 +160,12 @@ bool parse_config(int argc, char** argv, ServerConfig& out) {
     }
     for (auto [key, value] : flags) {
         if (key != "config") set(out, key, value, "--");
+    }
+    if (out.tls_cert.empty() != out.tls_key.empty()) {
+        throw std::invalid_argument("--tls-cert and --tls-key go together");
+    }
+    if (!out.tls_client_ca.empty() && out.tls_cert.empty()) {
+        throw std::invalid_argument("--tls-client-ca needs --tls-cert and --tls-key");
     }
     return true;
 }

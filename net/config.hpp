@@ -36,6 +36,10 @@ struct ServerConfig {
     std::string http;
     std::filesystem::path http_port_file;  // as port_file, for the HTTP port
     uint32_t http_max_connections = 1024;
+    // TLS on both ports (docs/operations.md "TLS"): PEM files. Without a
+    // certificate both ports must be loopback addresses. With a client CA,
+    // clients need a certificate it signed, whose CN is their principal.
+    std::string tls_cert, tls_key, tls_client_ca;
 };
 
 // Parses argv (after the program name). Throws std::invalid_argument with a

@@ -14,6 +14,7 @@
 #include "net/http/http_server.hpp"
 #include "net/log.hpp"
 #include "net/session.hpp"
+#include "net/tls.hpp"
 
 namespace ehb::net {
 
@@ -36,6 +37,18 @@ tcp::endpoint resolve(asio::io_context& io, const std::string& host_port) {
     return *results.begin();
 }
 
+// Plaintext only where nobody else can listen in (docs/operations.md "TLS").
+void require_tls_or_loopback(const ServerConfig& c) {
+    if (!c.tls_cert.empty()) return;
+    for (const auto& [flag, where] : {std::pair{"--listen", &c.listen}, std::pair{"--http", &c.http}}) {
+        if (where->empty() || is_loopback_host(where->substr(0, where->rfind(':')))) continue;
+        throw std::runtime_error(std::string("refusing plaintext on ") + flag + " " + *where +
+                                 ", which is not a loopback address: pass --tls-cert FILE --tls-key FILE "
+                                 "(and --tls-client-ca FILE for client certificates), or listen on 127.0.0.1, "
+                                 "::1 or localhost");
+    }
+}
+
 }  // namespace
 
 Server::Server(const ServerConfig& config)
@@ -45,6 +58,8 @@ Server::Server(const ServerConfig& config)
       acceptor_(io_),
       signals_(io_, SIGINT, SIGTERM) {
     set_log_level(config.log_level);
+    require_tls_or_loopback(config);
+    if (!config.tls_cert.empty()) tls_ = server_context(config.tls_cert, config.tls_key, config.tls_client_ca);
     try {
         store_ = std::make_unique<Store>(config.data);
     } catch (const std::exception& e) {
@@ -82,7 +97,8 @@ int Server::run() {
         begin_shutdown();
     });
     asio::co_spawn(io_, accept_loop(), asio::detached);
-    log(LogLevel::info, "ehbd listening on %s (port %u), data directory %s", config_.listen.c_str(), port_,
+    log(LogLevel::info, "ehbd listening on %s (port %u%s), data directory %s", config_.listen.c_str(), port_,
+        !tls_ ? ", plaintext" : config_.tls_client_ca.empty() ? ", TLS" : ", TLS with client certificates",
         config_.data.string().c_str());
     if (http_) http_->start();  // before the port file: once it exists, both ports listen
     if (!config_.port_file.empty()) write_port_file();

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
@@ -34,8 +35,9 @@ class HttpServer;
 
 class Server {
 public:
-    // Opens the store and binds the listening socket; throws with a clear
-    // message when either fails (unwritable directory, busy port).
+    // Loads the TLS files, opens the store and binds the listening socket;
+    // throws with a clear message when one fails (unreadable certificate,
+    // plaintext on a non-loopback address, unwritable directory, busy port).
     explicit Server(const ServerConfig& config);
     ~Server();
     Server(const Server&) = delete;
@@ -50,6 +52,7 @@ public:
 
     // For sessions (I/O thread only).
     const ServerConfig& config() const { return config_; }
+    boost::asio::ssl::context* tls() { return tls_.get(); }  // nullptr: plaintext
     boost::asio::io_context& io() { return io_; }
     boost::asio::thread_pool& readers() { return readers_; }
     Store& store() { return *store_; }
@@ -70,6 +73,7 @@ private:
     void write_port_file() const;
 
     ServerConfig config_;
+    std::unique_ptr<boost::asio::ssl::context> tls_;  // built once; certificates change with a restart
     boost::asio::io_context io_{1};
     // Before the pipeline and the reader pool: the writer reports commits to
     // it, and reads of the feed use its cache, until both are gone.

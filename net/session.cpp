@@ -68,11 +68,11 @@ std::string person_op_answer(uint32_t request_id, bool refused, std::string json
 }  // namespace
 
 Session::Session(Server& server, tcp::socket socket)
-    : server_(server), socket_(std::move(socket)), deadline_(server.io()), wake_(server.io()) {
+    : server_(server), stream_(std::move(socket), server.tls()), deadline_(server.io()), wake_(server.io()) {
     boost::system::error_code ec;
-    auto remote = socket_.remote_endpoint(ec);
+    auto remote = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
-    socket_.set_option(tcp::no_delay(true), ec);
+    stream_.socket().set_option(tcp::no_delay(true), ec);
     deadline_.expires_at(asio::steady_timer::time_point::max());
 }
 
@@ -84,8 +84,8 @@ void Session::start() {
 }
 
 void Session::refuse() {
-    log(LogLevel::warn, "%s: refused: %u connections already open", peer_.c_str(), server_.config().max_connections);
-    error(0, ErrorCode::busy, "the server holds its maximum number of connections; try again later");
+    refused_ = true;
+    start();
 }
 
 void Session::drain() {
@@ -93,7 +93,7 @@ void Session::drain() {
     closing_ = true;
     say_bye_ = true;
     boost::system::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_receive, ec);  // the read loop sees the end of the stream
+    stream_.socket().shutdown(tcp::socket::shutdown_receive, ec);  // the read loop sees the end of the stream
     wake_.cancel();
     end_subscription();
     maybe_finish();
@@ -104,6 +104,22 @@ asio::awaitable<void> Session::read_loop() {
     uint8_t raw[wire::kHeaderSize];
     auto handshake_end = asio::steady_timer::clock_type::now() + cfg.handshake_timeout;
     try {
+        if (stream_.tls()) {
+            // Within the handshake timeout, like HELLO and AUTH: a client that stalls here is cut off.
+            deadline_.expires_at(handshake_end);
+            boost::system::error_code ec;
+            co_await stream_.async_handshake(asio::redirect_error(use_awaitable, ec));
+            if (ec) {
+                log(LogLevel::info, "%s: TLS handshake failed: %s", peer_.c_str(), ec.message().c_str());
+                closing_ = true;
+            }
+            certificate_cn_ = stream_.peer_common_name();
+        }
+        secured_ = true;
+        if (refused_ && !closing_) {
+            log(LogLevel::warn, "%s: refused: %u connections already open", peer_.c_str(), cfg.max_connections);
+            error(0, ErrorCode::busy, "the server holds its maximum number of connections; try again later");
+        }
         while (!closing_) {
             if (in_flight_ >= cfg.max_in_flight) {
                 disarm();  // the client is waiting for us, not we for it
@@ -120,7 +136,7 @@ asio::awaitable<void> Session::read_loop() {
                 disarm();
             }
             awaiting_header_ = true;
-            co_await asio::async_read(socket_, asio::buffer(raw), use_awaitable);
+            co_await asio::async_read(stream_, asio::buffer(raw), use_awaitable);
             awaiting_header_ = false;
             wire::Header h;
             if (!wire::decode_header(raw, h) || h.version != wire::kFrameVersion) {
@@ -139,7 +155,7 @@ asio::awaitable<void> Session::read_loop() {
             arm(cfg.frame_timeout);
             std::string payload(h.length, '\0');
             boost::system::error_code ec;
-            co_await asio::async_read(socket_, asio::buffer(payload), asio::redirect_error(use_awaitable, ec));
+            co_await asio::async_read(stream_, asio::buffer(payload), asio::redirect_error(use_awaitable, ec));
             if (ec || wire::checksum(payload) != h.checksum) {
                 server_.budget().release(charge);
                 if (ec) break;
@@ -168,12 +184,18 @@ asio::awaitable<void> Session::watchdog() {
         boost::system::error_code ec;
         co_await deadline_.async_wait(asio::redirect_error(use_awaitable, ec));
         if (closed_ || deadline_.expiry() > asio::steady_timer::clock_type::now()) continue;  // re-armed
-        log(LogLevel::info, "%s: timed out", peer_.c_str());
         deadline_.expires_at(asio::steady_timer::time_point::max());
+        boost::system::error_code ignored;
+        if (!secured_) {
+            // No frame can be sent before the TLS handshake: just hang up.
+            log(LogLevel::info, "%s: TLS handshake not completed in time", peer_.c_str());
+            stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            continue;
+        }
+        log(LogLevel::info, "%s: timed out", peer_.c_str());
         error(0, ErrorCode::timeout,
               state_ == State::authenticated ? "no complete frame in time" : "handshake not completed in time");
-        boost::system::error_code ignored;
-        socket_.shutdown(tcp::socket::shutdown_receive, ignored);
+        stream_.socket().shutdown(tcp::socket::shutdown_receive, ignored);
     }
 }
 
@@ -190,6 +212,15 @@ asio::awaitable<bool> Session::authenticate(uint32_t request_id, std::string pay
     if (!wire::decode(payload, auth)) {
         error(request_id, ErrorCode::bad_payload, "AUTH payload is not two strings");
         co_return true;
+    }
+    // Mutual TLS binds the connection to the principal its certificate names;
+    // the credential is checked as well (two factors).
+    if (!server_.config().tls_client_ca.empty() && auth.principal != certificate_cn_) {
+        log(LogLevel::warn, "%s: principal '%s' is not the client certificate's CN '%s'", peer_.c_str(),
+            auth.principal.c_str(), certificate_cn_.c_str());
+        error(request_id, ErrorCode::auth_failed,
+              "the client certificate is for '" + certificate_cn_ + "', not for principal '" + auth.principal + "'");
+        co_return false;
     }
     Store& store = server_.store();
     // Credentials are checked on the reader pool: a database read and a SHA-256.
@@ -608,7 +639,7 @@ void Session::write_next() {
         return;
     }
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(outbox_.front()),
+    asio::async_write(stream_, asio::buffer(outbox_.front()),
                       [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                           self->outbox_.pop_front();
                           if (ec) return self->close();
@@ -620,8 +651,8 @@ void Session::close() {
     if (closed_) return;
     closed_ = true;
     boost::system::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
     deadline_.cancel();
     wake_.cancel();
     if (feed_) feed_->stop();

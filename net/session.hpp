@@ -1,6 +1,7 @@
 // One client connection of ehbd: a coroutine reading frames, a chain of
 // writes sending answers, and a watchdog enforcing the timeouts. Everything
 // here runs on the I/O thread; work done elsewhere posts its answer back.
+// The bytes go through a Stream: plain TCP, or TLS when ehbd has a certificate.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "engine/principals.hpp"
+#include "net/stream.hpp"
 #include "net/wire.hpp"
 
 namespace ehb::net {
@@ -29,7 +31,7 @@ class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(Server& server, boost::asio::ip::tcp::socket socket);
     void start();
-    // Refuses the connection (server full) with ERROR BUSY.
+    // Refuses the connection (server full) with ERROR BUSY, after the TLS handshake if any.
     void refuse();
     // Shutdown: read no further frame, answer what was received, then BYE.
     void drain();
@@ -63,11 +65,14 @@ private:
     void wake_reader();
 
     Server& server_;
-    boost::asio::ip::tcp::socket socket_;
+    Stream<boost::asio::ip::tcp::socket> stream_;
     boost::asio::steady_timer deadline_;
     boost::asio::steady_timer wake_;  // the reader waits on it for in-flight room
     std::string peer_;
+    std::string certificate_cn_;  // mutual TLS: the principal the client's certificate names
     State state_ = State::fresh;
+    bool secured_ = false;        // the TLS handshake is done (at once for plaintext)
+    bool refused_ = false;        // the server is full: BUSY, then close
     std::optional<Principal> principal_;
     std::deque<std::string> outbox_;
     bool writing_ = false;

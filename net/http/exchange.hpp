@@ -24,12 +24,15 @@
 #include "engine/principals.hpp"
 #include "net/http/response.hpp"
 #include "net/server.hpp"
+#include "net/stream.hpp"
 
 namespace ehb::net::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using Request = bhttp::request<bhttp::string_body>;
+// An HTTP connection's bytes: plain or TLS, over Beast's stream with timeouts (in next_layer()).
+using HttpStream = net::Stream<beast::tcp_stream>;
 
 // The query string's parameters, percent-decoded.
 class Query {
@@ -46,7 +49,7 @@ private:
 
 // What a streaming answer (server-sent events) needs of its connection.
 struct Connection {
-    beast::tcp_stream& stream;
+    HttpStream& stream;
     asio::steady_timer& wake;  // cancelled when something changed: shutdown, or what the handler waits for
     bool draining = false;     // the server is stopping: finish the stream
 };

@@ -19,7 +19,7 @@ using asio::use_awaitable;
 using asio::ip::tcp;
 
 HttpSession::HttpSession(HttpServer& owner, Server& server, tcp::socket socket)
-    : owner_(owner), server_(server), stream_(std::move(socket)), wake_(server.io()) {
+    : owner_(owner), server_(server), stream_(beast::tcp_stream(std::move(socket)), server.tls()), wake_(server.io()) {
     boost::system::error_code ec;
     auto remote = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
@@ -32,7 +32,7 @@ void HttpSession::refuse() { asio::co_spawn(server_.io(), refusal(shared_from_th
 void HttpSession::drain() {
     connection_.draining = true;
     wake_.cancel();
-    if (phase_ == Phase::waiting) stream_.cancel();  // between requests: nothing is lost
+    if (phase_ == Phase::waiting) stream_.next_layer().cancel();  // between requests: nothing is lost
 }
 
 asio::awaitable<void> HttpSession::serve(std::shared_ptr<HttpSession> self) {
@@ -43,7 +43,7 @@ asio::awaitable<void> HttpSession::serve(std::shared_ptr<HttpSession> self) {
     }
     boost::system::error_code ec;
     self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    self->stream_.close();
+    self->stream_.next_layer().close();
     self->owner_.closed(self.get());
 }
 
@@ -53,21 +53,36 @@ asio::awaitable<void> HttpSession::refusal(std::shared_ptr<HttpSession> self) {
                        "the server holds its maximum number of connections; try again later");
     r.fields.emplace_back("Retry-After", "1");
     try {
-        co_await self->send(std::move(r), nullptr);
+        if (co_await self->secure()) co_await self->send(std::move(r), nullptr);
     } catch (const std::exception&) {
         // The client left first.
     }
-    self->stream_.close();
+    self->stream_.next_layer().close();
+}
+
+asio::awaitable<bool> HttpSession::secure() {
+    if (!stream_.tls()) co_return true;
+    stream_.next_layer().expires_after(server_.config().handshake_timeout);
+    boost::system::error_code ec;
+    co_await stream_.async_handshake(asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+        log(LogLevel::info, "http %s: TLS handshake failed: %s", peer_.c_str(),
+            ec == beast::error::timeout ? "not completed in time" : ec.message().c_str());
+        co_return false;
+    }
+    certificate_cn_ = stream_.peer_common_name();
+    co_return true;
 }
 
 asio::awaitable<void> HttpSession::requests() {
+    if (!co_await secure()) co_return;
     beast::flat_buffer buffer;
     bool first = true;
     while (!connection_.draining) {
         boost::system::error_code ec;
         phase_ = Phase::waiting;
         if (buffer.size() == 0) {
-            stream_.expires_after(first ? Limits::head_timeout : Limits::idle_timeout);
+            stream_.next_layer().expires_after(first ? Limits::head_timeout : Limits::idle_timeout);
             const std::size_t n =
                 co_await stream_.async_read_some(buffer.prepare(4096), asio::redirect_error(use_awaitable, ec));
             if (ec) co_return;  // the client closed, idled too long, or the server is stopping
@@ -75,7 +90,7 @@ asio::awaitable<void> HttpSession::requests() {
         }
         first = false;
         phase_ = Phase::reading;
-        stream_.expires_after(Limits::head_timeout);
+        stream_.next_layer().expires_after(Limits::head_timeout);
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(Limits::header_bytes);
         parser.body_limit(Limits::body_bytes);
@@ -99,7 +114,7 @@ asio::awaitable<void> HttpSession::requests() {
             co_return;
         }
         phase_ = Phase::answering;
-        stream_.expires_never();
+        stream_.next_layer().expires_never();
         if (!co_await answer(parser.get())) co_return;
     }
 }
@@ -155,6 +170,15 @@ asio::awaitable<void> HttpSession::route(Exchange& x) {
                                       "or revoked principal");
             co_return;
         }
+        // Mutual TLS binds the connection to the principal its certificate names (two factors).
+        if (!server_.config().tls_client_ca.empty() && x.principal->name != certificate_cn_) {
+            log(LogLevel::warn, "http %s: principal %s is not the client certificate's CN %s", peer_.c_str(),
+                x.principal->name.c_str(), certificate_cn_.c_str());
+            x.response = error(bhttp::status::forbidden, "CERTIFICATE_MISMATCH",
+                               "the client certificate is for '" + certificate_cn_ + "', not for principal '" +
+                                   x.principal->name + "'");
+            co_return;
+        }
         if (!allows(route.access, x.principal->role)) {
             x.response = error(bhttp::status::forbidden, "FORBIDDEN",
                                std::string("a ").append(role_name(x.principal->role)).append(" may not read this"));
@@ -201,7 +225,7 @@ asio::awaitable<bool> HttpSession::send(Response r, const Request* request) {
     res.keep_alive(keep_alive);
     res.prepare_payload();
     boost::system::error_code ec;
-    stream_.expires_after(Limits::write_timeout);
+    stream_.next_layer().expires_after(Limits::write_timeout);
     co_await bhttp::async_write(stream_, res, asio::redirect_error(use_awaitable, ec));
     co_return !ec && keep_alive;
 }

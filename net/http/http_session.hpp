@@ -1,6 +1,6 @@
 // One HTTP connection of ehbd: a coroutine on the I/O thread reading
 // requests (HTTP/1.1 keep-alive), routing each, and writing its answer; the
-// handlers' store reads run on the reader pool.
+// handlers' store reads run on the reader pool. Plain or TLS (HttpStream).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -29,6 +29,8 @@ private:
 
     static boost::asio::awaitable<void> serve(std::shared_ptr<HttpSession> self);
     static boost::asio::awaitable<void> refusal(std::shared_ptr<HttpSession> self);
+    // The TLS handshake, within the handshake timeout (at once for plaintext); false when it failed.
+    boost::asio::awaitable<bool> secure();
     boost::asio::awaitable<void> requests();
     // Routes, authenticates and answers one request; false when the connection ends after it.
     boost::asio::awaitable<bool> answer(const Request& request);
@@ -37,10 +39,11 @@ private:
 
     HttpServer& owner_;
     Server& server_;
-    beast::tcp_stream stream_;
+    HttpStream stream_;
     boost::asio::steady_timer wake_;
     Connection connection_{stream_, wake_};
     std::string peer_;
+    std::string certificate_cn_;  // mutual TLS: the principal the client's certificate names
     Phase phase_ = Phase::waiting;
 };
 

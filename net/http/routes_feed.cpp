@@ -100,9 +100,9 @@ boost::asio::awaitable<void> get_feed(Exchange& x) {
     head.keep_alive(false);  // the stream ends with the connection
     head.chunked(true);
     x.streamed = true;
-    beast::tcp_stream& stream = x.connection.stream;
+    HttpStream& stream = x.connection.stream;
     boost::system::error_code ec;
-    stream.expires_after(kWriteTimeout);
+    stream.next_layer().expires_after(kWriteTimeout);
     bhttp::response_serializer<bhttp::empty_body> serializer{head};
     co_await bhttp::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
@@ -135,7 +135,7 @@ boost::asio::awaitable<void> get_feed(Exchange& x) {
             const std::string text = std::move(pending->text);
             pending->text.clear();
             const uint64_t next = pending->next;
-            stream.expires_after(kWriteTimeout);
+            stream.next_layer().expires_after(kWriteTimeout);
             co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(text)),
                                        asio::redirect_error(asio::use_awaitable, ec));
             if (!ec) pump->acknowledged(next);
@@ -148,7 +148,7 @@ boost::asio::awaitable<void> get_feed(Exchange& x) {
     }
     pump->stop();
     if (ec) co_return;
-    stream.expires_after(kWriteTimeout);
+    stream.next_layer().expires_after(kWriteTimeout);
     co_await asio::async_write(stream, bhttp::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
 }
 

@@ -239,7 +239,7 @@ int cmd_bench(int argc, char** argv) {
     try {
         options.endpoint = flags.endpoint();
         options.credentials = flags.credentials();
-        if (!http.empty()) http_endpoint = net::Endpoint::parse(http);
+        if (!http.empty()) http_endpoint = flags.endpoint(http);
     } catch (const std::invalid_argument& e) {
         return usage_error(e.what(), nullptr);
     }

@@ -2,6 +2,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/detail/base64.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -11,6 +12,7 @@
 #include <random>
 #include <thread>
 
+#include "net/tls.hpp"
 #include "tools/ehb/summary.hpp"
 
 namespace ehb::cli {
@@ -49,26 +51,36 @@ HttpReads read_books_over_http(const net::Endpoint& endpoint, const net::Credent
                 asio::ip::tcp::resolver resolver(io);
                 asio::connect(socket, resolver.resolve(endpoint.host, std::to_string(endpoint.port)));
                 socket.set_option(asio::ip::tcp::no_delay(true));
-                boost::beast::flat_buffer buffer;
                 bhttp::request<bhttp::empty_body> request;
                 request.version(11);
                 request.method(bhttp::verb::get);
                 request.set(bhttp::field::host, endpoint.host);
                 request.set(bhttp::field::authorization, authorization);
                 request.keep_alive(true);
-                while (std::chrono::steady_clock::now() < stop) {
-                    request.target("/v1/books/" + citizen_id(rng() % citizens));
-                    const auto sent = std::chrono::steady_clock::now();
-                    bhttp::write(socket, request);
-                    bhttp::response<bhttp::string_body> response;
-                    bhttp::read(socket, buffer, response);
-                    mine_ms.push_back(
-                        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count());
-                    ++mine.reads;
-                    mine.bytes += response.body().size();
-                    if (response.result() == bhttp::status::ok) ++mine.ok;
-                    else if (response.result() == bhttp::status::not_found) ++mine.not_found;
-                    else ++mine.errors;
+                auto read_books = [&](auto& stream) {
+                    boost::beast::flat_buffer buffer;
+                    while (std::chrono::steady_clock::now() < stop) {
+                        request.target("/v1/books/" + citizen_id(rng() % citizens));
+                        const auto sent = std::chrono::steady_clock::now();
+                        bhttp::write(stream, request);
+                        bhttp::response<bhttp::string_body> response;
+                        bhttp::read(stream, buffer, response);
+                        mine_ms.push_back(
+                            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count());
+                        ++mine.reads;
+                        mine.bytes += response.body().size();
+                        if (response.result() == bhttp::status::ok) ++mine.ok;
+                        else if (response.result() == bhttp::status::not_found) ++mine.not_found;
+                        else ++mine.errors;
+                    }
+                };
+                if (endpoint.tls) {
+                    asio::ssl::stream<asio::ip::tcp::socket&> tls(socket, endpoint.tls->context());
+                    net::expect_host(tls.native_handle(), endpoint.host);
+                    tls.handshake(asio::ssl::stream_base::client);
+                    read_books(tls);
+                } else {
+                    read_books(socket);
                 }
             } catch (const std::exception& e) {
                 std::fprintf(stderr, "ehb bench: HTTP connection %zu: %s\n", t + 1, e.what());

@@ -12,6 +12,7 @@
 
 #include "engine/fhir_in.hpp"
 #include "engine/xml_submission.hpp"
+#include "net/tls.hpp"
 
 namespace ehb::cli {
 
@@ -313,6 +314,9 @@ void Pusher::run(Lane& lane) {
             outage_reported = false;
             continue;
         } catch (const Fatal& e) {
+            stop(e.what());
+            break;
+        } catch (const net::TlsError& e) {  // a certificate that does not verify will not verify on a retry
             stop(e.what());
             break;
         } catch (const std::invalid_argument& e) {  // a batch over the server's limits
