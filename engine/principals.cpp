@@ -252,6 +252,8 @@ bool revoke_principal(Store& store, std::string_view name) {
         r.revoked_us = now;
         auto bytes = r.encode();
         w.tables().principals.put(w.txn(), name, {bytes.data(), bytes.size()});
+        w.tables().meta.put(w.txn(), schema::kMetaPrincipalsRevoked,
+                            {reinterpret_cast<const char*>(&now), sizeof now});
     });
     return found;
 }
@@ -267,6 +269,12 @@ std::optional<Principal> authenticate(const Store& store, std::string_view name,
         if (now_us() < rec.previous_until_us && matches(rec.previous, credential)) return to_principal(name, rec);
         return std::nullopt;
     });
+}
+
+int64_t last_revocation(const StoreReader& r) {
+    std::string_view v;
+    if (!r.tables().meta.get(r.txn(), schema::kMetaPrincipalsRevoked, v) || v.size() != sizeof(int64_t)) return 0;
+    return schema::load<int64_t>(v.data());
 }
 
 std::optional<Principal> active_principal(const StoreReader& r, std::string_view name) {

@@ -50,6 +50,9 @@ std::optional<std::string> rotate_principal(Store& store, std::string_view name,
 std::vector<Principal> list_principals(const Store& store);
 // False when there is no such principal; revoking twice keeps the first time.
 bool revoke_principal(Store& store, std::string_view name);
+// When a principal was last revoked (µs since the epoch, 0: never), for ehbd
+// to notice revocations made by `ehb admin` while it runs.
+int64_t last_revocation(const StoreReader& r);
 // The principal when `credential` is its current one and it is not revoked.
 std::optional<Principal> authenticate(const Store& store, std::string_view name, std::string_view credential);
 // The principal named `name` unless there is none or it is revoked (a bearer

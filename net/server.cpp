@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 
 #include "net/http/http_server.hpp"
@@ -97,6 +98,7 @@ int Server::run() {
         begin_shutdown();
     });
     asio::co_spawn(io_, accept_loop(), asio::detached);
+    asio::co_spawn(io_, watch_revocations(), asio::detached);
     log(LogLevel::info, "ehbd listening on %s (port %u%s), data directory %s", config_.listen.c_str(), port_,
         !tls_ ? ", plaintext" : config_.tls_client_ca.empty() ? ", TLS" : ", TLS with client certificates",
         config_.data.string().c_str());
@@ -150,6 +152,54 @@ asio::awaitable<void> Server::accept_loop() {
         }
         sessions_.emplace(session.get(), session);
         session->start();
+    }
+}
+
+namespace {
+
+// Coroutine functions rather than capturing lambdas: g++ 12 destroys a
+// coroutine lambda's captures twice when co_spawn moves it.
+asio::awaitable<int64_t> read_last_revocation(const Store& store) {
+    co_return store.read([](const StoreReader& r) { return last_revocation(r); });
+}
+
+asio::awaitable<std::set<std::string>> revoked_among(const Store& store, std::set<std::string> names) {
+    std::set<std::string> revoked;
+    store.read([&](const StoreReader& r) {
+        for (const std::string& name : names) {
+            if (!active_principal(r, name)) revoked.insert(name);
+        }
+        return 0;
+    });
+    co_return revoked;
+}
+
+}  // namespace
+
+asio::awaitable<void> Server::watch_revocations() {
+    asio::steady_timer tick(io_);
+    int64_t seen = co_await asio::co_spawn(readers_, read_last_revocation(*store_), asio::use_awaitable);
+    while (!stopping_) {
+        tick.expires_after(std::chrono::seconds(1));
+        boost::system::error_code ec;
+        co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) break;
+        const int64_t last = co_await asio::co_spawn(readers_, read_last_revocation(*store_), asio::use_awaitable);
+        if (last == seen) continue;
+        seen = last;
+        std::set<std::string> names;
+        for (auto& [session, _] : sessions_) {
+            if (const std::string* name = session->principal_name()) names.insert(*name);
+        }
+        std::set<std::string> revoked =
+            co_await asio::co_spawn(readers_, revoked_among(*store_, std::move(names)), asio::use_awaitable);
+        if (revoked.empty() || stopping_) continue;
+        std::vector<std::shared_ptr<Session>> open;
+        for (auto& [session, s] : sessions_) {
+            const std::string* name = session->principal_name();
+            if (name && revoked.count(*name)) open.push_back(s);
+        }
+        for (auto& s : open) s->revoked();
     }
 }
 

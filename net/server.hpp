@@ -68,6 +68,9 @@ public:
 
 private:
     boost::asio::awaitable<void> accept_loop();
+    // Every second: a principal revoked since (by `ehb admin`, in any process)
+    // loses its open connections.
+    boost::asio::awaitable<void> watch_revocations();
     void begin_shutdown();
     void maybe_finish();
     void write_port_file() const;

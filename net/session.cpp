@@ -179,6 +179,16 @@ asio::awaitable<void> Session::read_loop() {
     maybe_finish();
 }
 
+void Session::revoked() {
+    if (closed_ || closing_) return;
+    log(LogLevel::warn, "%s: principal '%s' revoked: closing", peer_.c_str(), principal_->name.c_str());
+    error(0, ErrorCode::auth_failed, "principal " + principal_->name + " was revoked");
+    end_subscription();
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_receive, ignored);
+    wake_.cancel();
+}
+
 asio::awaitable<void> Session::watchdog() {
     while (!closed_) {
         boost::system::error_code ec;

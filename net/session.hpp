@@ -35,6 +35,12 @@ public:
     void refuse();
     // Shutdown: read no further frame, answer what was received, then BYE.
     void drain();
+    // The authenticated principal's name, or null before AUTH.
+    const std::string* principal_name() const { return principal_ ? &principal_->name : nullptr; }
+    // The principal was revoked while connected: ERROR AUTH_FAILED, then the
+    // connection ends; answers still in flight are not sent (a retried batch
+    // is answered from the ledger, as after any broken line).
+    void revoked();
 
 private:
     using Clock = std::chrono::steady_clock;

@@ -123,6 +123,8 @@ std::string dictionary_meta_key(uint32_t id);
 // version ingest resolves with.
 inline constexpr std::string_view kMetaPersonModelPrefix = "person_model/";
 inline constexpr std::string_view kMetaPersonModelLatest = "person_model_latest";
+// i64 µs: when a principal was last revoked; ehbd watches it to end the revoked principal's connections.
+inline constexpr std::string_view kMetaPrincipalsRevoked = "principals_revoked";
 
 template <class T>
 inline T load(const char* p) {

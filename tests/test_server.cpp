@@ -258,6 +258,26 @@ protected:
     }
 };
 
+// Revoked by `ehb admin` while connected: the principal's open connections end
+// within seconds; other principals' connections go on.
+TEST_F(Server, ARevokedPrincipalLosesItsOpenConnectionsWhileOthersKeepTheirs) {
+    Client revoked = connect(reader);
+    Client other = connect(portal);
+    revoked.ping();
+    {
+        Store store(data);
+        ASSERT_TRUE(revoke_principal(store, "vneid"));
+    }
+    const wire::Error e = read_error(revoked);  // the watch runs every second; the client waits up to 120 s
+    EXPECT_EQ(e.code, ErrorCode::auth_failed);
+    EXPECT_NE(e.message.find("revoked"), std::string::npos) << e.message;
+    EXPECT_TRUE(closed_by_server(revoked));
+    other.ping();
+    const std::string doc = test::Doc{}.json();
+    std::string_view view = doc;
+    EXPECT_EQ(other.push(1, 1, {&view, 1}).results.at(0).status, Status::accepted);
+}
+
 TEST_F(BadFrames, EachIsAnsweredWithAnErrorWhileOtherConnectionsKeepWorking) {
     Client bystander = connect(portal);
     std::atomic<bool> done{false};
