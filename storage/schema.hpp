@@ -47,6 +47,11 @@
 //               + u8 type ('A'/'V') + EpisodeKey    (counts the appointments kept: engine/stats_writer.cpp)
 //   tokens      SHA-256 (32) of a bearer token      TokenRecord: the principal it was issued to, its expiry
 //                                                   and issue time (net/http/tokens.hpp); deleted when revoked
+//   chain       u64 sequence (INTEGERKEY)           32 bytes: the log entry's chain hash, SHA-256(previous
+//                                                   hash || seq as u64 LE || the LogEntry's stored bytes),
+//                                                   the hash before entry 1 being 32 zero bytes; append-only
+//   checkpoints u64 sequence (INTEGERKEY)           chain::Checkpoint (120 bytes): seq, its chain hash, time,
+//                                                   key id, Ed25519 signature (storage/chain.hpp); append-only
 //
 // Persons are numbered from 1 in the order they are created (docs/persons.md).
 //
@@ -71,9 +76,10 @@ static_assert(std::endian::native == std::endian::little, "ehb stores little-end
 namespace ehb::schema {
 
 // Bump on any change of a layout below; a data directory of another version is refused.
-inline constexpr uint32_t kFormatVersion = 6;  // 2: principals and batches; 3: record kinds, formats, sources;
+inline constexpr uint32_t kFormatVersion = 7;  // 2: principals and batches; 3: record kinds, formats, sources;
                                                 // 4: the person index; 5: name fingerprints in person_blocks;
                                                 // 6: the change feed
+                                                // 7: the log's hash chain and signed checkpoints
 
 struct Table {
     const char* name;
@@ -101,10 +107,14 @@ inline constexpr Table kFeed{"feed", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr Table kStats{"stats", MDB_CREATE};
 inline constexpr Table kFollowupSlips{"followup_slips", MDB_CREATE};
 inline constexpr Table kTokens{"tokens", MDB_CREATE};
+// Append-only like the log, written with it (StoreWriter::append).
+inline constexpr Table kChain{"chain", MDB_CREATE | MDB_INTEGERKEY};
+inline constexpr Table kCheckpoints{"checkpoints", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr std::array kTables{kMeta,         kLog,          kEpisodes,     kPersonLog,   kLinks,
                                     kMembers,      kPrincipals,   kBatches,      kAppointments, kPersons,
                                     kPersonBlocks, kPersonEvents, kPersonAudit,  kReviews,     kReviewQueue,
-                                    kPersonRules,  kFeed,         kStats,        kFollowupSlips, kTokens};
+                                    kPersonRules,  kFeed,         kStats,        kFollowupSlips, kTokens,
+                                    kChain,        kCheckpoints};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;
@@ -117,6 +127,8 @@ std::string dictionary_meta_key(uint32_t id);
 // version ingest resolves with.
 inline constexpr std::string_view kMetaPersonModelPrefix = "person_model/";
 inline constexpr std::string_view kMetaPersonModelLatest = "person_model_latest";
+// The checkpoints' public keys: "checkpoint_key/" + key id (16 hex digits) → the raw Ed25519 public key (32 bytes).
+inline constexpr std::string_view kMetaCheckpointKeyPrefix = "checkpoint_key/";
 
 template <class T>
 inline T load(const char* p) {
