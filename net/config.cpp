@@ -32,7 +32,11 @@ const char* const kServerUsage =
     "  --book-threads N                 threads serving GET_BOOK and AUTH             [2]\n"
     "  --http HOST:PORT                 serve the HTTP/JSON read API there (docs/http.md)  [off]\n"
     "  --http-port-file FILE            write the bound HTTP port there once listening\n"
-    "  --http-max-connections N         HTTP connections; the next one gets 503       [1024]\n";
+    "  --http-max-connections N         HTTP connections; the next one gets 503       [1024]\n"
+    "  --checkpoint-key FILE            Ed25519 PEM key signing log checkpoints       [DIR/checkpoint.key]\n"
+    "  --checkpoint-entries N           a checkpoint after this many log entries      [100000]\n"
+    "  --checkpoint-seconds S           ...or this long after the last one            [60]\n"
+    "  --initial-map-mb MB              LMDB map size of a new store (it grows)       [256]\n";
 
 namespace {
 
@@ -97,6 +101,15 @@ const std::vector<std::pair<std::string_view, Setter>>& setters() {
         {"http-port-file", [](ServerConfig& c, auto, auto v) { c.http_port_file = std::string(v); }},
         {"http-max-connections",
          [](ServerConfig& c, auto k, auto v) { c.http_max_connections = number<uint32_t>(k, v, 1, 1'000'000); }},
+        {"checkpoint-key", [](ServerConfig& c, auto, auto v) { c.store.checkpoint_key = std::string(v); }},
+        {"checkpoint-entries",
+         [](ServerConfig& c, auto k, auto v) { c.store.checkpoint_entries = number<uint64_t>(k, v, 1, 1ull << 40); }},
+        {"checkpoint-seconds",
+         [](ServerConfig& c, auto k, auto v) {
+             c.store.checkpoint_seconds = std::chrono::seconds(number<int64_t>(k, v, 1, 86'400));
+         }},
+        {"initial-map-mb",
+         [](ServerConfig& c, auto k, auto v) { c.store.initial_map_size = number<std::size_t>(k, v, 1, 1 << 20) << 20; }},
     };
     return table;
 }

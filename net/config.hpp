@@ -8,6 +8,7 @@
 #include <string>
 
 #include "net/log.hpp"
+#include "storage/store.hpp"
 
 namespace ehb::net {
 
@@ -36,6 +37,7 @@ struct ServerConfig {
     std::string http;
     std::filesystem::path http_port_file;  // as port_file, for the HTTP port
     uint32_t http_max_connections = 1024;
+    StoreOptions store;  // --checkpoint-key, --checkpoint-entries, --checkpoint-seconds, --initial-map-mb
 };
 
 // Parses argv (after the program name). Throws std::invalid_argument with a

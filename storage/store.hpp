@@ -34,7 +34,7 @@ struct StoreOptions {
     // Tamper evidence (storage/chain.hpp): the Ed25519 key checkpoints are signed
     // with (empty: DIR/checkpoint.key, created at first open), and how often a
     // commit that appended entries writes one.
-    std::filesystem::path checkpoint_key;
+    std::filesystem::path checkpoint_key{};  // (an initializer: no -Wmissing-field-initializers for it)
     uint64_t checkpoint_entries = 100'000;
     std::chrono::seconds checkpoint_seconds{60};
     // Opens the environment read-only (ehb verify, ehb backup beside a running

@@ -125,6 +125,9 @@ private:
         for (bool ok = c.get(k, v, MDB_FIRST); ok; ok = c.get(k, v, MDB_NEXT)) {
             const uint64_t seq = schema::load<uint64_t>(v.data());
             const auto person = schema::PersonKey::from_bytes(k);
+            // Unidentified records are filed under the empty key, which no book
+            // reads and ingest does not keep current (engine/ingest.cpp).
+            if (!person) continue;
             auto e = r_.entry(seq);
             auto head = e ? r_.episode(e->episode_key) : std::nullopt;
             if (!head || head->current_seq != seq || !(head->filed_under == person)) {
