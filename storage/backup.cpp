@@ -38,8 +38,10 @@ fs::path partial_for(const fs::path& dir) {
     return partial;
 }
 
-// Flushes the copy, then makes it `dir` in one rename, itself flushed.
+// Flushes the copy, then makes it `dir` in one rename, itself flushed. The
+// copy gets the store's own mode (0640): LMDB creates it readable by all.
 void publish(const fs::path& partial, const fs::path& dir) {
+    fs::permissions(partial / "data.mdb", fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
     fsync_path(partial / "data.mdb");
     fsync_path(partial);
     fs::rename(partial, dir);

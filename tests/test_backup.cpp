@@ -122,6 +122,8 @@ TEST(Backup, HotBackupHoldsEverythingAcknowledgedBeforeItAndRestoresIntoAServing
     EXPECT_NE(b.out.find("the private checkpoint key is not in the backup"), std::string::npos) << b.out;
     EXPECT_GT(during, before.size()) << "the backup did not run while ehbd ingested";
     EXPECT_FALSE(std::filesystem::exists(backup / "checkpoint.key"));
+    EXPECT_EQ(std::filesystem::status(backup / "data.mdb").permissions() & std::filesystem::perms::others_all,
+              std::filesystem::perms::none);
     EXPECT_FALSE(std::filesystem::exists(dir / "backup.partial"));
 
     {
