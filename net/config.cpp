@@ -37,7 +37,11 @@ const char* const kServerUsage =
     "                                   without it both addresses must be loopback\n"
     "  --tls-key FILE                   the certificate's private key (PEM)\n"
     "  --tls-client-ca FILE             require client certificates signed by this CA (PEM);\n"
-    "                                   a certificate's CN must be the principal that authenticates\n";
+    "                                   a certificate's CN must be the principal that authenticates\n"
+    "  --checkpoint-key FILE            Ed25519 PEM key signing log checkpoints       [DIR/checkpoint.key]\n"
+    "  --checkpoint-entries N           a checkpoint after this many log entries      [100000]\n"
+    "  --checkpoint-seconds S           ...or this long after the last one            [60]\n"
+    "  --initial-map-mb MB              LMDB map size of a new store (it grows)       [256]\n";
 
 namespace {
 
@@ -105,6 +109,15 @@ const std::vector<std::pair<std::string_view, Setter>>& setters() {
         {"tls-cert", [](ServerConfig& c, auto, auto v) { c.tls_cert = std::string(v); }},
         {"tls-key", [](ServerConfig& c, auto, auto v) { c.tls_key = std::string(v); }},
         {"tls-client-ca", [](ServerConfig& c, auto, auto v) { c.tls_client_ca = std::string(v); }},
+        {"checkpoint-key", [](ServerConfig& c, auto, auto v) { c.store.checkpoint_key = std::string(v); }},
+        {"checkpoint-entries",
+         [](ServerConfig& c, auto k, auto v) { c.store.checkpoint_entries = number<uint64_t>(k, v, 1, 1ull << 40); }},
+        {"checkpoint-seconds",
+         [](ServerConfig& c, auto k, auto v) {
+             c.store.checkpoint_seconds = std::chrono::seconds(number<int64_t>(k, v, 1, 86'400));
+         }},
+        {"initial-map-mb",
+         [](ServerConfig& c, auto k, auto v) { c.store.initial_map_size = number<std::size_t>(k, v, 1, 1 << 20) << 20; }},
     };
     return table;
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "net/log.hpp"
+#include "storage/store.hpp"
 
 namespace ehb::net {
 
@@ -40,6 +41,7 @@ struct ServerConfig {
     // certificate both ports must be loopback addresses. With a client CA,
     // clients need a certificate it signed, whose CN is their principal.
     std::string tls_cert, tls_key, tls_client_ca;
+    StoreOptions store;  // --checkpoint-key, --checkpoint-entries, --checkpoint-seconds, --initial-map-mb
 };
 
 // Parses argv (after the program name). Throws std::invalid_argument with a

@@ -62,10 +62,13 @@ Server::Server(const ServerConfig& config)
     require_tls_or_loopback(config);
     if (!config.tls_cert.empty()) tls_ = server_context(config.tls_cert, config.tls_key, config.tls_client_ca);
     try {
-        store_ = std::make_unique<Store>(config.data);
+        store_ = std::make_unique<Store>(config.data, config.store);
     } catch (const std::exception& e) {
         throw std::runtime_error("cannot open the data directory " + config.data.string() + ": " + e.what());
     }
+    if (store_->created_checkpoint_key())
+        log(LogLevel::warn, "created %s/checkpoint.key to sign log checkpoints; production keeps the key outside "
+            "the data directory (--checkpoint-key FILE)", config.data.c_str());
     PipelineOptions options;
     options.max_commit_records = config.commit_records;
     options.commit_delay = config.commit_delay;

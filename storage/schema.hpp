@@ -48,6 +48,11 @@
 //               + u8 type ('A'/'V') + EpisodeKey    (counts the appointments kept: engine/stats_writer.cpp)
 //   tokens      SHA-256 (32) of a bearer token      TokenRecord: the principal it was issued to, its expiry
 //                                                   and issue time (net/http/tokens.hpp); deleted when revoked
+//   chain       u64 sequence (INTEGERKEY)           32 bytes: the log entry's chain hash, SHA-256(previous
+//                                                   hash || seq as u64 LE || the LogEntry's stored bytes),
+//                                                   the hash before entry 1 being 32 zero bytes; append-only
+//   checkpoints u64 sequence (INTEGERKEY)           chain::Checkpoint (120 bytes): seq, its chain hash, time,
+//                                                   key id, Ed25519 signature (storage/chain.hpp); append-only
 //
 // Persons are numbered from 1 in the order they are created (docs/persons.md).
 //
@@ -74,8 +79,9 @@ namespace ehb::schema {
 // Bump on any change of a layout below; a data directory of another version is refused.
 inline constexpr uint32_t kFormatVersion = 7;  // 2: principals and batches; 3: record kinds, formats, sources;
                                                 // 4: the person index; 5: name fingerprints in person_blocks;
-                                                // 6: the change feed; 7: the access audit,
-                                                // scrypt credentials and their rotation
+                                                // 6: the change feed
+                                                // 7: the log's hash chain and signed checkpoints, the
+                                                // access audit, scrypt credentials and their rotation
 
 struct Table {
     const char* name;
@@ -106,11 +112,14 @@ inline constexpr Table kTokens{"tokens", MDB_CREATE};
 // The access audit: append-only like the log, with an index by person.
 inline constexpr Table kReads{"reads", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr Table kReadsByPerson{"reads_by_person", MDB_CREATE};
+// Append-only like the log, written with it (StoreWriter::append).
+inline constexpr Table kChain{"chain", MDB_CREATE | MDB_INTEGERKEY};
+inline constexpr Table kCheckpoints{"checkpoints", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr std::array kTables{kMeta,         kLog,          kEpisodes,     kPersonLog,   kLinks,
                                     kMembers,      kPrincipals,   kBatches,      kAppointments, kPersons,
                                     kPersonBlocks, kPersonEvents, kPersonAudit,  kReviews,     kReviewQueue,
                                     kPersonRules,  kFeed,         kStats,        kFollowupSlips, kTokens,
-                                    kReads,        kReadsByPerson};
+                                    kReads,        kReadsByPerson, kChain,       kCheckpoints};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;
@@ -125,6 +134,8 @@ inline constexpr std::string_view kMetaPersonModelPrefix = "person_model/";
 inline constexpr std::string_view kMetaPersonModelLatest = "person_model_latest";
 // i64 µs: when a principal was last revoked; ehbd watches it to end the revoked principal's connections.
 inline constexpr std::string_view kMetaPrincipalsRevoked = "principals_revoked";
+// The checkpoints' public keys: "checkpoint_key/" + key id (16 hex digits) → the raw Ed25519 public key (32 bytes).
+inline constexpr std::string_view kMetaCheckpointKeyPrefix = "checkpoint_key/";
 
 template <class T>
 inline T load(const char* p) {

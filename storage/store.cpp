@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -133,12 +134,47 @@ uint64_t StoreReader::last_feed() const {
 // ---- StoreWriter ----
 
 uint64_t StoreWriter::append(const schema::LogEntry& entry) {
-    uint64_t seq = next_seq_;
-    char* p = t_.log.reserve(txn_, {reinterpret_cast<const char*>(&seq), sizeof seq}, entry.encoded_size(),
-                             MDB_APPEND);
+    const uint64_t seq = next_seq_;
+    const std::string_view key(reinterpret_cast<const char*>(&seq), sizeof seq);
+    const std::size_t size = entry.encoded_size();
+    char* p = t_.log.reserve(txn_, key, size, MDB_APPEND);
     entry.encode(p);
+    if (!chain_loaded_) load_chain_head();
+    chain_head_ = chain_.hasher.next(chain_head_, seq, {p, size});
+    t_.chain.put(txn_, key, {reinterpret_cast<const char*>(chain_head_.data()), chain_head_.size()}, MDB_APPEND);
     ++next_seq_;
     return seq;
+}
+
+void StoreWriter::load_chain_head() {
+    const uint64_t last = next_seq_ - 1;
+    std::string_view v;
+    if (last > 0) {
+        if (!t_.chain.get(txn_, {reinterpret_cast<const char*>(&last), sizeof last}, v) || v.size() != 32)
+            throw std::runtime_error("chain: no hash for log entry " + std::to_string(last));
+        std::memcpy(chain_head_.data(), v.data(), 32);
+    }
+    chain_loaded_ = true;
+    if (chain_.key) before_commit(&chain_, [](StoreWriter& w) { w.checkpoint_if_due(); });
+}
+
+void StoreWriter::checkpoint_if_due() {
+    const uint64_t seq = next_seq_ - 1;
+    const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    lmdb::Cursor c(txn_, t_.checkpoints);
+    std::string_view k, v;
+    if (c.get(k, v, MDB_LAST)) {
+        auto last = chain::Checkpoint::from_bytes(v);
+        if (!last) throw std::runtime_error("checkpoints: value of unexpected size");
+        if (seq - last->seq < chain_.checkpoint_entries && now - last->time_us < chain_.checkpoint_us) return;
+    }
+    chain::Checkpoint cp{seq, chain_head_, now, chain_.key->id(), {}};
+    cp.signature = chain_.key->sign(cp.signed_message());
+    const auto row = cp.bytes();
+    t_.checkpoints.put(txn_, {reinterpret_cast<const char*>(&seq), sizeof seq}, {row.data(), row.size()},
+                       MDB_APPEND);
 }
 
 uint64_t StoreWriter::append_feed(const schema::FeedEntry& entry) {
@@ -281,11 +317,19 @@ void StoreWriter::set_never_link(uint64_t a, uint64_t b) {
 
 Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir), options_(options) {
     std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
+    if (options.read_only) {
+        if (!std::filesystem::exists(dir / "data.mdb"))
+            throw std::runtime_error("data directory " + dir.string() + " holds no store");
+    } else {
+        std::filesystem::create_directories(dir, ec);
+    }
     if (ec) throw std::runtime_error("cannot create data directory " + dir.string() + ": " + ec.message());
     lmdb::Env::Options env_options;
     env_options.map_size = options.initial_map_size;
     if (!options.sync_commits) env_options.flags |= MDB_NOSYNC;
+    if (options.read_only) env_options.flags |= MDB_RDONLY;
+    chain_.checkpoint_entries = options.checkpoint_entries;
+    chain_.checkpoint_us = int64_t(options.checkpoint_seconds.count()) * 1'000'000;
     try {
         // A store that grew in an earlier run opens with its grown size (LMDB keeps the larger).
         env_ = lmdb::Env::open(dir.string(), env_options);
@@ -295,8 +339,19 @@ Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir)
     }
 }
 
+void Store::open_checkpoint_key() {
+    if (!options_.checkpoint_key.empty()) {
+        chain_.key = chain::SigningKey::load(options_.checkpoint_key);
+        return;
+    }
+    const auto path = dir_ / "checkpoint.key";
+    created_key_ = !std::filesystem::exists(path);
+    chain_.key = created_key_ ? chain::SigningKey::create(path) : chain::SigningKey::load(path);
+}
+
 void Store::init_schema() {
-    lmdb::Txn txn = lmdb::Txn::begin(env_, 0);
+    const bool read_only = options_.read_only;
+    lmdb::Txn txn = lmdb::Txn::begin(env_, read_only ? MDB_RDONLY : 0);
     // A directory that holds an LMDB environment without our meta table is not ours.
     MDB_dbi main_dbi;
     lmdb::check("mdb_dbi_open", "main", mdb_dbi_open(txn.get(), nullptr, 0, &main_dbi));
@@ -304,7 +359,11 @@ void Store::init_schema() {
     lmdb::check("mdb_stat", "main", mdb_stat(txn.get(), main_dbi, &main_stat));
     bool fresh = main_stat.ms_entries == 0;
 
-    tables_.meta = lmdb::Dbi::open(txn, schema::kMeta.name, schema::kMeta.flags);
+    // A read-only store creates no table: its tables must all be there.
+    auto open = [&](const schema::Table& t) {
+        return lmdb::Dbi::open(txn, t.name, read_only ? t.flags & ~unsigned(MDB_CREATE) : t.flags);
+    };
+    tables_.meta = open(schema::kMeta);
     std::string_view version;
     if (tables_.meta.get(txn, schema::kMetaFormatVersion, version)) {
         uint32_t found = version.size() == 4 ? schema::load<uint32_t>(version.data()) : 0;
@@ -314,7 +373,7 @@ void Store::init_schema() {
                                  std::to_string(schema::kFormatVersion) +
                                  "; nothing was changed. Use the ehb release that wrote it.");
         }
-    } else if (!fresh) {
+    } else if (!fresh || read_only) {
         throw FormatMismatch("data directory " + dir_.string() +
                              " holds an LMDB environment that is not an ehb store (no format version); "
                              "nothing was changed");
@@ -322,27 +381,36 @@ void Store::init_schema() {
         uint32_t v = schema::kFormatVersion;
         tables_.meta.put(txn, schema::kMetaFormatVersion, {reinterpret_cast<const char*>(&v), sizeof v});
     }
-    tables_.log = lmdb::Dbi::open(txn, schema::kLog.name, schema::kLog.flags);
-    tables_.episodes = lmdb::Dbi::open(txn, schema::kEpisodes.name, schema::kEpisodes.flags);
-    tables_.person_log = lmdb::Dbi::open(txn, schema::kPersonLog.name, schema::kPersonLog.flags);
-    tables_.links = lmdb::Dbi::open(txn, schema::kLinks.name, schema::kLinks.flags);
-    tables_.members = lmdb::Dbi::open(txn, schema::kMembers.name, schema::kMembers.flags);
-    tables_.principals = lmdb::Dbi::open(txn, schema::kPrincipals.name, schema::kPrincipals.flags);
-    tables_.batches = lmdb::Dbi::open(txn, schema::kBatches.name, schema::kBatches.flags);
-    tables_.appointments = lmdb::Dbi::open(txn, schema::kAppointments.name, schema::kAppointments.flags);
-    tables_.persons = lmdb::Dbi::open(txn, schema::kPersons.name, schema::kPersons.flags);
-    tables_.person_blocks = lmdb::Dbi::open(txn, schema::kPersonBlocks.name, schema::kPersonBlocks.flags);
-    tables_.person_events = lmdb::Dbi::open(txn, schema::kPersonEvents.name, schema::kPersonEvents.flags);
-    tables_.person_audit = lmdb::Dbi::open(txn, schema::kPersonAudit.name, schema::kPersonAudit.flags);
-    tables_.reviews = lmdb::Dbi::open(txn, schema::kReviews.name, schema::kReviews.flags);
-    tables_.review_queue = lmdb::Dbi::open(txn, schema::kReviewQueue.name, schema::kReviewQueue.flags);
-    tables_.person_rules = lmdb::Dbi::open(txn, schema::kPersonRules.name, schema::kPersonRules.flags);
-    tables_.feed = lmdb::Dbi::open(txn, schema::kFeed.name, schema::kFeed.flags);
-    tables_.stats = lmdb::Dbi::open(txn, schema::kStats.name, schema::kStats.flags);
-    tables_.followup_slips = lmdb::Dbi::open(txn, schema::kFollowupSlips.name, schema::kFollowupSlips.flags);
-    tables_.tokens = lmdb::Dbi::open(txn, schema::kTokens.name, schema::kTokens.flags);
-    tables_.reads = lmdb::Dbi::open(txn, schema::kReads.name, schema::kReads.flags);
-    tables_.reads_by_person = lmdb::Dbi::open(txn, schema::kReadsByPerson.name, schema::kReadsByPerson.flags);
+    tables_.log = open(schema::kLog);
+    tables_.episodes = open(schema::kEpisodes);
+    tables_.person_log = open(schema::kPersonLog);
+    tables_.links = open(schema::kLinks);
+    tables_.members = open(schema::kMembers);
+    tables_.principals = open(schema::kPrincipals);
+    tables_.batches = open(schema::kBatches);
+    tables_.appointments = open(schema::kAppointments);
+    tables_.persons = open(schema::kPersons);
+    tables_.person_blocks = open(schema::kPersonBlocks);
+    tables_.person_events = open(schema::kPersonEvents);
+    tables_.person_audit = open(schema::kPersonAudit);
+    tables_.reviews = open(schema::kReviews);
+    tables_.review_queue = open(schema::kReviewQueue);
+    tables_.person_rules = open(schema::kPersonRules);
+    tables_.feed = open(schema::kFeed);
+    tables_.stats = open(schema::kStats);
+    tables_.followup_slips = open(schema::kFollowupSlips);
+    tables_.tokens = open(schema::kTokens);
+    tables_.reads = open(schema::kReads);
+    tables_.reads_by_person = open(schema::kReadsByPerson);
+    tables_.chain = open(schema::kChain);
+    tables_.checkpoints = open(schema::kCheckpoints);
+    if (!read_only) {
+        open_checkpoint_key();  // only once the directory is known to be a store of this format
+        // Registered once per key, so that checkpoints signed before a rotation still verify.
+        const std::string meta_key = std::string(schema::kMetaCheckpointKeyPrefix) + chain::hex(chain_.key->id());
+        std::string_view existing;
+        if (!tables_.meta.get(txn, meta_key, existing)) tables_.meta.put(txn, meta_key, chain_.key->public_key());
+    }
     txn.commit();
     load_dictionaries();
 }
@@ -418,6 +486,18 @@ void Store::add_dictionary(std::shared_ptr<const Dictionary> dictionary) {
         tables_.meta.put(w.txn(), schema::kMetaDictionaryLatest, {reinterpret_cast<const char*>(&id), sizeof id});
     });
     dictionaries_.add(std::move(dictionary));
+}
+
+void Store::copy_compact(const std::filesystem::path& dir) const {
+    for (int attempt = 0;; ++attempt) {
+        std::shared_lock lock(resize_);
+        const int rc = mdb_env_copy2(env_.get(), dir.c_str(), MDB_CP_COMPACT);
+        if (rc != MDB_MAP_RESIZED || attempt > 0) return lmdb::check("mdb_env_copy2", rc);
+        // Another process grew the map: adopt its size and copy again (nothing was written yet).
+        lock.unlock();
+        adopt_map_size();
+        std::filesystem::remove(dir / "data.mdb");
+    }
 }
 
 void Store::adopt_map_size() const {

@@ -2,6 +2,7 @@
 // One writer at a time (LMDB's rule), any number of concurrent readers.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/chain.hpp"
 #include "storage/dictionary.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/schema.hpp"
@@ -29,6 +31,15 @@ struct StoreOptions {
     // can lose or corrupt them. Only for stores that can be built again (the
     // benchmarks' fixtures); nothing ehbd acknowledges is written this way.
     bool sync_commits = true;
+    // Tamper evidence (storage/chain.hpp): the Ed25519 key checkpoints are signed
+    // with (empty: DIR/checkpoint.key, created at first open), and how often a
+    // commit that appended entries writes one.
+    std::filesystem::path checkpoint_key{};  // (an initializer: no -Wmissing-field-initializers for it)
+    uint64_t checkpoint_entries = 100'000;
+    std::chrono::seconds checkpoint_seconds{60};
+    // Opens the environment read-only (ehb verify, ehb backup beside a running
+    // ehbd): nothing is created or written, write() fails.
+    bool read_only = false;
 };
 
 struct Tables {
@@ -37,6 +48,16 @@ struct Tables {
     lmdb::Dbi stats, followup_slips;  // engine/stats_keys.hpp
     lmdb::Dbi tokens;                 // the HTTP API's bearer tokens (net/http/tokens.hpp)
     lmdb::Dbi reads, reads_by_person; // the access audit (engine/access_log.hpp)
+    lmdb::Dbi chain, checkpoints;     // the log's tamper evidence (storage/chain.hpp)
+};
+
+// What a write transaction needs to extend the log's hash chain and sign
+// checkpoints; the Store keeps it between transactions.
+struct ChainContext {
+    chain::Hasher hasher;
+    std::optional<chain::SigningKey> key;  // none in a read-only store
+    uint64_t checkpoint_entries = 0;
+    int64_t checkpoint_us = 0;
 };
 
 // Typed reads inside one transaction (read-only or the writer's own).
@@ -120,10 +141,12 @@ protected:
 // Typed writes inside the write transaction.
 class StoreWriter : public StoreReader {
 public:
-    StoreWriter(const lmdb::Txn& txn, const Tables& tables)
-        : StoreReader(txn, tables), next_seq_(last_seq() + 1), next_feed_(last_feed() + 1) {}
+    StoreWriter(const lmdb::Txn& txn, const Tables& tables, ChainContext& chain)
+        : StoreReader(txn, tables), chain_(chain), next_seq_(last_seq() + 1), next_feed_(last_feed() + 1) {}
 
-    // Appends the entry under the next sequence number (MDB_APPEND) and returns it.
+    // Appends the entry under the next sequence number (MDB_APPEND), and its
+    // chain hash to `chain`, and returns the number. A commit that appended
+    // writes a checkpoint when one is due (StoreOptions).
     uint64_t append(const schema::LogEntry& entry);
     uint64_t next_seq() const { return next_seq_; }
     // Keeps the statistics tail stored after the head (schema.hpp, `episodes`).
@@ -169,6 +192,12 @@ public:
     }
 
 private:
+    void load_chain_head();
+    void checkpoint_if_due();
+
+    ChainContext& chain_;
+    chain::Hash chain_head_{};  // the hash of entry next_seq_ - 1, once loaded
+    bool chain_loaded_ = false;
     uint64_t next_seq_;
     uint64_t next_feed_;
     std::vector<std::pair<const void*, std::function<void(StoreWriter&)>>> before_commit_;
@@ -213,7 +242,7 @@ public:
         for (;;) {
             try {
                 lmdb::Txn txn = begin_write();
-                StoreWriter writer(txn, tables_);
+                StoreWriter writer(txn, tables_, chain_);
                 f(writer);
                 writer.run_before_commit();
                 txn.commit();
@@ -244,9 +273,15 @@ public:
     // Best effort: a failure only leaves the pages mapped.
     void release_mapped_pages() const noexcept;
     uint64_t map_growths() const { return growths_; }
+    // True when this open created DIR/checkpoint.key (no key was given).
+    bool created_checkpoint_key() const { return created_key_; }
+    // Writes a compacted copy of the store to `dir`/data.mdb from one read
+    // transaction (mdb_env_copy2 with MDB_CP_COMPACT); `dir` must exist.
+    void copy_compact(const std::filesystem::path& dir) const;
 
 private:
     void init_schema();
+    void open_checkpoint_key();
     void load_dictionaries();
     // Begins or renews a read transaction; adopts a map another process grew.
     void begin_read(lmdb::Txn& txn, std::shared_lock<std::shared_mutex>& lock) const;
@@ -261,6 +296,8 @@ private:
     DictionarySet dictionaries_;
     mutable std::shared_mutex resize_;  // readers share it; growing the map takes it alone
     uint64_t growths_ = 0;
+    ChainContext chain_;
+    bool created_key_ = false;
 };
 
 }  // namespace ehb

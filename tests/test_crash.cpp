@@ -1,4 +1,5 @@
-// kill -9 during ingest: every acknowledged batch is whole, no batch is partial.
+// kill -9 during ingest: every acknowledged batch is whole, no batch is partial,
+// and the store verifies (hash chain, checkpoints, indexes).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -8,6 +9,7 @@
 #include <set>
 
 #include "engine/ingest.hpp"
+#include "storage/verify.hpp"
 #include "tests/docs.hpp"
 #include "tests/tmpdir.hpp"
 
@@ -31,7 +33,9 @@ std::string doc_for(int batch, int i) {
 
 // The child ingests batches until killed, reporting each batch id once it is durable.
 [[noreturn]] void child(const std::filesystem::path& dir, int ack_fd) {
-    Store store(dir);
+    StoreOptions options;
+    options.checkpoint_entries = 2 * kBatch;  // a checkpoint every other commit
+    Store store(dir, options);
     Engine engine(store);
     for (int batch = 0;; ++batch) {
         std::vector<std::string> docs;
@@ -79,6 +83,8 @@ TEST(Crash, KilledWriterLosesNothingAcknowledgedAndNoBatchIsPartial) {
             EXPECT_EQ(r.last_seq(), static_cast<uint64_t>(batches_present) * kBatch);
             return 0;
         });
+        const VerifyReport report = verify(store);
+        EXPECT_TRUE(report.ok()) << "trial " << trial << ": " << report.problem;
         // The store takes writes again after the crash.
         Engine engine(store);
         std::string again = doc_for(100000, 0);

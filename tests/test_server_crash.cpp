@@ -1,7 +1,10 @@
 // kill -9 of a real ehbd while several connections push, 20 times over one
 // data directory: every acknowledged record is present, none is stored twice,
-// and the environment opens cleanly every time.
+// and the environment opens cleanly every time. Then 100 trials that also
+// land while the map grows, checkpoints are signed and `ehb backup` runs, each
+// followed by `verify` of the data directory (and of the backup).
 #include <gtest/gtest.h>
+#include <fcntl.h>
 
 #include <atomic>
 #include <deque>
@@ -9,6 +12,8 @@
 #include <random>
 #include <thread>
 
+#include "engine/principals.hpp"
+#include "storage/verify.hpp"
 #include "tests/docs.hpp"
 #include "tests/ehbd_process.hpp"
 #include "tests/tmpdir.hpp"
@@ -79,6 +84,20 @@ struct Sender {
     }
 };
 
+// Every record acknowledged so far is stored.
+void check_acknowledged(const StoreReader& r, const std::vector<Sender>& senders) {
+    for (auto& s : senders) {
+        for (auto& [seq, result] : s.acknowledged) {
+            const auto& keys = s.sent.at(seq);
+            for (std::size_t i = 0; i < keys.size(); ++i) {
+                auto e = r.entry(result.results[i].seq);
+                ASSERT_TRUE(e) << "acknowledged record lost: " << keys[i];
+                ASSERT_EQ(e->episode_key, "01001" + keys[i]);
+            }
+        }
+    }
+}
+
 void check(const StoreReader& r, const std::vector<Sender>& senders, std::size_t& total) {
     for (auto& s : senders) {
         EXPECT_TRUE(s.unanswered.empty());
@@ -140,6 +159,110 @@ TEST(ServerCrash, KillNineDuringMultiConnectionPushLosesNothingAcknowledgedAndSt
     EXPECT_GE(cut_mid_flight, kRounds / 2);
     std::printf("%zu records, %d of %d kills with batches in flight, %d batches answered as replays\n", total,
                 cut_mid_flight, kRounds, replayed);
+}
+
+// `ehb backup --data DATA --out OUT` as a child process; its pid.
+pid_t start_backup(const std::filesystem::path& data, const std::filesystem::path& out) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        execl(EHB_BINARY, EHB_BINARY, "backup", "--data", data.c_str(), "--out", out.c_str(), nullptr);
+        _exit(127);
+    }
+    return pid;
+}
+
+// The data directory opened read-only beside the running ehbd: it verifies and
+// holds every acknowledged record.
+VerifyReport verify_beside(const std::filesystem::path& data, const std::vector<Sender>& senders) {
+    StoreOptions read_only;
+    read_only.read_only = true;
+    Store store(data, read_only);
+    store.read([&](const StoreReader& r) {
+        check_acknowledged(r, senders);
+        return 0;
+    });
+    return verify(store);
+}
+
+constexpr int kDirectories = 10;
+constexpr int kTrialsPerDirectory = 10;
+
+TEST(ServerCrash, HundredKillNineTrialsDuringMapGrowthCheckpointsAndBackupsLeaveStoresThatVerify) {
+    std::mt19937 rng(20261123);
+    int backups = 0, checkpoints = 0;
+    uint64_t largest = 0;
+    for (int d = 0; d < kDirectories; ++d) {
+        test::TempDir dir;
+        const auto data = dir / "data";
+        // A 1 MB map, so that it grows during the trials; a checkpoint at every commit (a batch is kBatch entries).
+        const std::vector<std::string> flags = {"--initial-map-mb", "1", "--checkpoint-entries",
+                                                std::to_string(kBatch)};
+        StoreOptions small;
+        small.initial_map_size = std::size_t{1} << 20;
+        net::Credentials portal;
+        {
+            Store store(data, small);
+            portal = {"portal", add_principal(store, "portal", Role::portal, {})};
+        }
+        std::vector<Sender> senders(kStreams);
+        for (int s = 0; s < kStreams; ++s) senders[s].stream = uint32_t(s + 1);
+        for (int trial = 0; trial <= kTrialsPerDirectory; ++trial) {
+            test::EhbdProcess ehbd(data, flags);  // the restart after the kill before
+            const VerifyReport report = verify_beside(data, senders);
+            ASSERT_TRUE(report.ok()) << "directory " << d << " trial " << trial << ": " << report.problem;
+            const bool last = trial == kTrialsPerDirectory;
+            std::atomic<bool> more{!last};
+            std::vector<std::thread> threads;
+            for (auto& s : senders) threads.emplace_back([&] { s.run(ehbd.endpoint(), portal, more); });
+            if (last) {
+                for (auto& t : threads) t.join();
+                EXPECT_EQ(ehbd.terminate(), 0);
+                checkpoints += int(report.checkpoints);
+                break;
+            }
+            const auto kill_after = std::chrono::milliseconds(20 + rng() % 150);
+            pid_t backup = -1;
+            const auto backup_dir = dir / ("backup-" + std::to_string(trial));
+            if (trial % 3 == 1) {
+                // Started shortly before the kill, so that the two often overlap.
+                std::this_thread::sleep_for(kill_after - std::chrono::milliseconds(rng() % 15));
+                backup = start_backup(data, backup_dir);
+                std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 15));
+            } else {
+                std::this_thread::sleep_for(kill_after);
+            }
+            ehbd.kill9();
+            for (auto& t : threads) t.join();
+            if (backup > 0) {
+                int status = 0;
+                waitpid(backup, &status, 0);
+                ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "ehb backup failed: " << status;
+                StoreOptions read_only;
+                read_only.read_only = true;
+                Store copy(backup_dir, read_only);
+                const VerifyReport copied = verify(copy);
+                EXPECT_TRUE(copied.ok()) << copied.problem;
+                ++backups;
+            }
+        }
+        Store store(data);
+        std::size_t total = 0;
+        store.read([&](const StoreReader& r) {
+            check(r, senders, total);
+            return 0;
+        });
+        EXPECT_TRUE(verify(store).ok());
+        largest = std::max<uint64_t>(largest, std::filesystem::file_size(data / "data.mdb"));
+    }
+    EXPECT_EQ(backups, kDirectories * 3);
+    // The map grew beyond its first megabyte, and checkpoints were written all along.
+    EXPECT_GT(largest, uint64_t{1} << 20);
+    EXPECT_GE(checkpoints, kDirectories * kTrialsPerDirectory / 2);
+    std::printf("%d backups verified, %d checkpoints, largest store %llu bytes\n", backups, checkpoints,
+                (unsigned long long)largest);
 }
 
 }  // namespace

@@ -61,7 +61,9 @@ int cmd_audit_reads(int argc, char** argv) {
         std::fprintf(stderr, "ehb audit-reads: %s is not an ehb data directory (no data.mdb)\n", data.c_str());
         return 1;
     }
-    Store store(data);
+    StoreOptions options;
+    options.read_only = true;  // beside ehbd: creates and writes nothing
+    Store store(data, options);
     auto rows = store.read([&](const StoreReader& r) { return reads_of(r, id, limit, before); });
     if (!rows) {
         std::fprintf(stderr,

@@ -16,5 +16,8 @@ int cmd_persons(int argc, char** argv);  // person, review, merge, unmerge, audi
 int cmd_rematch(int argc, char** argv);
 int cmd_feed(int argc, char** argv);
 int cmd_audit_reads(int argc, char** argv);  // the access audit: who read a citizen's book
+int cmd_verify(int argc, char** argv);   // the log's tamper evidence and the indexes (storage/verify.hpp)
+int cmd_backup(int argc, char** argv);   // a hot backup (storage/backup.hpp)
+int cmd_restore(int argc, char** argv);
 
 }  // namespace ehb::cli

@@ -53,6 +53,9 @@ constexpr const char* kUsage =
     "                                          manage who may connect to ehbd\n"
     "  admin  merge|unmerge|link|unlink|person|review|audit ...\n"
     "                                          the stewards' operations again (link is relink)\n"
+    "  verify --data DIR [--public-key FILE]   check the log's hash chain, signed checkpoints and indexes\n"
+    "  backup --data DIR --out DIR2            a verified hot backup while ehbd runs\n"
+    "  restore --from DIR2 --data DIR          put a verified backup into an empty data directory\n"
     "\n"
     "push, bench, feed, book --server, appointments --server and the stewards' commands with --server\n"
     "authenticate with --principal NAME --credential-file FILE (or EHB_PRINCIPAL and EHB_CREDENTIAL);\n"
@@ -80,6 +83,9 @@ int main(int argc, char** argv) {
         if (command == "rematch") return ehb::cli::cmd_rematch(argc - 1, argv + 1);
         if (command == "feed") return ehb::cli::cmd_feed(argc - 1, argv + 1);
         if (command == "audit-reads") return ehb::cli::cmd_audit_reads(argc - 1, argv + 1);
+        if (command == "verify") return ehb::cli::cmd_verify(argc - 1, argv + 1);
+        if (command == "backup") return ehb::cli::cmd_backup(argc - 1, argv + 1);
+        if (command == "restore") return ehb::cli::cmd_restore(argc - 1, argv + 1);
         for (const char* c : {"person", "review", "merge", "unmerge", "audit", "unlink", "relink", "person-model"})
             if (command == c) return ehb::cli::cmd_persons(argc - 1, argv + 1);
     } catch (const std::exception& e) {
