@@ -224,7 +224,10 @@ void Pipeline::write_loop() {
                 return (!jobs_.empty() && jobs_.front()->ready()) || !notes_.empty() || (closing_ && jobs_.empty());
             });
             if (jobs_.empty() && notes_.empty()) return;
-            if (options_.commit_delay.count() > 0) {
+            // The delay gathers batches into fewer commits. Notes alone do not
+            // wait for it: they gather by themselves while the previous commit
+            // syncs, and a reader waits for their commit.
+            if (options_.commit_delay.count() > 0 && !jobs_.empty()) {
                 // Flush on size or after the delay, whichever comes first.
                 ready_cv_.wait_for(lock, options_.commit_delay,
                                    [&] { return closing_ || ready_records() >= options_.max_commit_records; });
@@ -263,7 +266,10 @@ void Pipeline::write_loop() {
                 if (note.durable) note.durable();
             }
             trainer.after_commit(store_);
-            if (options_.release_map_every && ++commits_since_release >= options_.release_map_every) {
+            // Commits of notes alone write a few small pages: releasing the map
+            // after each would only make the readers fault their pages in again.
+            if (!commit.empty() && options_.release_map_every &&
+                ++commits_since_release >= options_.release_map_every) {
                 store_.release_mapped_pages();
                 commits_since_release = 0;
             }
