@@ -29,6 +29,7 @@ enum class BatchVerdict : uint8_t {
     replay,    // committed before: answer with the stored results
     order,     // below the stream's latest batch and never committed
     mismatch,  // committed before with other documents
+    no_space,  // the disk was full: nothing of it was stored (send it again later)
 };
 
 // Inside the writer's transaction (earlier batches of the same commit are visible).

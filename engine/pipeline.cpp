@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "engine/person/steward.hpp"
+#include "storage/lmdb.hpp"
 
 namespace ehb {
 
@@ -104,10 +105,10 @@ void Pipeline::submit_write(WriteJob write, WriteAnswer answer) {
     ready_cv_.notify_one();
 }
 
-void Pipeline::submit_note(Note write, std::function<void()> durable) {
+void Pipeline::submit_note(Note write, std::function<void(bool stored)> done) {
     std::lock_guard lock(mutex_);
     if (failure_) std::rethrow_exception(failure_);
-    notes_.push_back({std::move(write), std::move(durable)});
+    notes_.push_back({std::move(write), std::move(done)});
     ready_cv_.notify_one();
 }
 
@@ -247,14 +248,29 @@ void Pipeline::write_loop() {
         }
         auto started = std::chrono::steady_clock::now();
         double commit_seconds = 0;
+        bool stored = true;
         try {
-            const uint64_t feed_head = commit_jobs(notes, commit, applier);
+            uint64_t feed_head = 0;
+            try {
+                feed_head = commit_jobs(notes, commit, applier);
+            } catch (const lmdb::NoSpace& e) {
+                // Nothing of this commit reached the store, which is intact:
+                // refuse its requests (senders retry later) and go on.
+                stored = false;
+                if (options_.on_no_space) options_.on_no_space(e);
+                for (Job* job : commit) {
+                    job->verdict = BatchVerdict::no_space;
+                    job->results.clear();
+                    job->refused = true;
+                    job->reply = "the disk is full: nothing was stored; try again later";
+                }
+            }
             commit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             write_seconds += commit_seconds;
             // Durable: the feed first, so that a change acknowledged to its pusher
             // is on the feed for whoever subscribes next; then acknowledge, and
             // (once) train the compression dictionary.
-            if (options_.on_commit) options_.on_commit(feed_head);
+            if (stored && options_.on_commit) options_.on_commit(feed_head);
             for (Job* job : commit) {
                 if (job->write) {
                     if (job->write_answer) job->write_answer(job->refused, std::move(job->reply));
@@ -263,12 +279,12 @@ void Pipeline::write_loop() {
                 }
             }
             for (const PendingNote& note : notes) {
-                if (note.durable) note.durable();
+                if (note.done) note.done(stored);
             }
-            trainer.after_commit(store_);
+            if (stored) trainer.after_commit(store_);
             // Commits of notes alone write a few small pages: releasing the map
             // after each would only make the readers fault their pages in again.
-            if (!commit.empty() && options_.release_map_every &&
+            if (stored && !commit.empty() && options_.release_map_every &&
                 ++commits_since_release >= options_.release_map_every) {
                 store_.release_mapped_pages();
                 commits_since_release = 0;
@@ -305,6 +321,11 @@ void Pipeline::write_loop() {
         std::lock_guard lock(mutex_);
         jobs_.erase(jobs_.begin(), jobs_.begin() + static_cast<std::ptrdiff_t>(commit.size()));
         queued_records_ -= records;
+        space_cv_.notify_all();
+        if (!stored) {
+            ++stats_.no_space_commits;
+            continue;
+        }
         ++stats_.commits;
         stats_.write_seconds = write_seconds;
         stats_.batches += commit.size() - write_jobs;
@@ -318,7 +339,6 @@ void Pipeline::write_loop() {
         stats_.flagged += flagged;
         stats_.commit_records.add(records);
         stats_.commit_us.add(static_cast<uint64_t>(commit_seconds * 1e6));
-        space_cv_.notify_all();
     }
 }
 

@@ -38,7 +38,12 @@ struct PipelineOptions {
     std::chrono::microseconds commit_delay{0};
     // Called on the writer thread when a commit fails; the batches of that
     // commit and after it are never answered (submit and close rethrow).
+    // A full disk is not a failure: the commit's batches are answered with
+    // BatchVerdict::no_space, its write jobs refused, its notes told, and the
+    // writer goes on with the next commit.
     std::function<void(const std::exception&)> on_failure;
+    // Called on the writer thread when a full disk refused a commit.
+    std::function<void(const std::exception&)> on_no_space;
     // Called on the writer thread after each durable commit, before its
     // acknowledgements, with the feed's last sequence number (engine/feed.hpp).
     std::function<void(uint64_t feed_head)> on_commit;
@@ -54,6 +59,7 @@ struct PipelineStats {
     uint64_t batches = 0;
     uint64_t write_jobs = 0;
     uint64_t notes = 0;
+    uint64_t no_space_commits = 0;  // commits the full disk refused (nothing of them was stored)
     uint64_t records = 0;
     // The records of applied batches by what happened to them (replayed batches are not counted again).
     uint64_t accepted = 0, duplicate = 0, new_version = 0, rejected = 0, flagged = 0;
@@ -105,13 +111,13 @@ public:
 
     // A note is an append that never refuses (a read for the access audit,
     // engine/access_log.hpp). It joins the next commit, whatever that commit
-    // holds (or a commit of notes alone after commit_delay), outside the
-    // order of batches and jobs; `durable` runs on the writer thread once
-    // that commit is. `write` may run more than once (the map grew, or a
-    // write job of the same commit refused). Does not block. Rethrows a
-    // writer failure.
+    // holds (or a commit of notes alone), outside the order of batches and
+    // jobs; `done` runs on the writer thread once that commit is durable
+    // (true), or was refused by a full disk (false: nothing was stored).
+    // `write` may run more than once (the map grew, or a write job of the
+    // same commit refused). Does not block. Rethrows a writer failure.
     using Note = std::function<void(StoreWriter&)>;
-    void submit_note(Note write, std::function<void()> durable);
+    void submit_note(Note write, std::function<void(bool stored)> done);
 
     // Waits until everything submitted is committed and acknowledged, then stops
     // the threads. Rethrows a writer failure. Called by the destructor.
@@ -128,7 +134,7 @@ private:
     void apply(StoreWriter& w, Applier& applier, Job& job, int64_t arrival);
     struct PendingNote {
         Note write;
-        std::function<void()> durable;
+        std::function<void(bool stored)> done;
     };
     // Applies `notes` and `jobs` in one durable transaction, without a write job
     // that refuses. Returns the feed's last sequence number after the commit.

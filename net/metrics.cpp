@@ -96,6 +96,11 @@ void server_metrics(MetricsText& out, Server& server, int64_t now_us) {
     out.sample("ehb_batches_total", double(p.batches));
     out.family("ehb_write_jobs_total", "counter", "Stewards' operations and other write jobs committed.");
     out.sample("ehb_write_jobs_total", double(p.write_jobs));
+    out.family("ehb_commits_refused_no_space_total", "counter",
+               "Commits a full disk refused: their requests were answered UNAVAILABLE and nothing was stored.");
+    out.sample("ehb_commits_refused_no_space_total", double(p.no_space_commits));
+    out.family("ehb_access_audit_notes_total", "counter", "Reads recorded in the access audit.");
+    out.sample("ehb_access_audit_notes_total", double(p.notes));
     out.family("ehb_commit_records", "histogram", "Records per group commit.");
     out.histogram("ehb_commit_records", p.commit_records, 1);
     out.family("ehb_commit_seconds", "histogram", "Time of a group commit: applying its batches and fdatasync.");

@@ -77,6 +77,10 @@ Server::Server(const ServerConfig& config)
         asio::post(io_, [this, what = std::string(e.what())] { fail(what.c_str()); });
     };
     options.on_commit = [this](uint64_t feed_head) { feed_.committed(feed_head); };
+    options.on_no_space = [](const std::exception& e) {
+        log(LogLevel::error, "the disk is full (%s): a commit was refused and answered UNAVAILABLE; nothing "
+            "acknowledged is lost, and ingest resumes when there is space", e.what());
+    };
     feed_.start(store_->read([](const StoreReader& r) { return r.last_feed(); }));
     pipeline_ = std::make_unique<Pipeline>(*store_, options);
     tcp::endpoint endpoint = resolve(io_, config.listen);

@@ -344,6 +344,11 @@ void Session::push(uint32_t request_id, std::string payload, std::size_t charge)
         if (verdict == BatchVerdict::fresh || verdict == BatchVerdict::replay) {
             wire::encode_push_result(out, stream, batch_seq, verdict == BatchVerdict::replay, results);
             wire::append_frame(frame, Type::push_result, request_id, out);
+        } else if (verdict == BatchVerdict::no_space) {
+            wire::encode(out, wire::Error{ErrorCode::unavailable, "the server's disk is full: batch " +
+                                                                      std::to_string(batch_seq) +
+                                                                      " was not stored; send it again later"});
+            wire::append_frame(frame, Type::error, request_id, out);
         } else {
             bool order = verdict == BatchVerdict::order;
             wire::encode(out, wire::Error{order ? ErrorCode::batch_order : ErrorCode::batch_mismatch,
@@ -407,7 +412,14 @@ void Session::get_book(uint32_t request_id, std::string payload) {
                               static_cast<uint32_t>(book.episodes.size()), m.id, m.purpose};
             self->server_.pipeline().submit_note(
                 [read = std::move(read)](StoreWriter& w) { append_access(w, read); },
-                [reply, frame = std::make_shared<std::string>(std::move(frame))] { reply(std::move(*frame)); });
+                [reply, request_id, frame = std::make_shared<std::string>(std::move(frame))](bool stored) {
+                    if (stored) return reply(std::move(*frame));
+                    std::string refusal, why;
+                    wire::encode(why, wire::Error{ErrorCode::unavailable, "the server's disk is full: the read "
+                                                                          "cannot be recorded, so it is not served"});
+                    wire::append_frame(refusal, Type::error, request_id, why);
+                    reply(std::move(refusal));
+                });
             return;
         } catch (const std::exception& e) {
             log(LogLevel::error, "reading book %s: %s", m.id.c_str(), e.what());

@@ -127,6 +127,7 @@ std::string_view error_name(ErrorCode code) {
         case ErrorCode::internal: return "INTERNAL";
         case ErrorCode::protocol: return "PROTOCOL";
         case ErrorCode::person_op_failed: return "PERSON_OP_FAILED";
+        case ErrorCode::unavailable: return "UNAVAILABLE";
     }
     return "UNKNOWN";
 }

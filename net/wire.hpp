@@ -64,6 +64,7 @@ enum class ErrorCode : uint16_t {
     internal = 16,
     protocol = 17,
     person_op_failed = 18,
+    unavailable = 19,  // the server cannot store anything now (its disk is full); nothing of the request was stored
 };
 // The protocol's names ("BAD_CHECKSUM"); "UNKNOWN" for a code it does not define.
 std::string_view error_name(ErrorCode code);

@@ -1,5 +1,7 @@
 #include "storage/lmdb.hpp"
 
+#include <cerrno>
+
 #include <utility>
 
 namespace ehb::lmdb {
@@ -11,6 +13,7 @@ void check(std::string_view call, int rc) {
     if (rc == MDB_SUCCESS) return;
     if (rc == MDB_MAP_FULL) throw MapFull(call);
     if (rc == MDB_MAP_RESIZED) throw MapResized(call);
+    if (rc == ENOSPC || rc == EDQUOT) throw NoSpace(call, rc);
     throw Error(call, rc);
 }
 

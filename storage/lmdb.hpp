@@ -34,6 +34,14 @@ public:
     explicit MapResized(std::string_view call) : Error(call, MDB_MAP_RESIZED) {}
 };
 
+// The disk (or the quota) is full: the write transaction was not committed,
+// and the store is intact and usable once there is space again (the pipeline
+// answers the commit's requests with UNAVAILABLE and goes on).
+class NoSpace : public Error {
+public:
+    NoSpace(std::string_view call, int rc) : Error(call, rc) {}
+};
+
 // `call` names the LMDB function, and the table where there is one: "mdb_put(log)".
 void check(std::string_view call, int rc);
 inline void check(std::string_view function, std::string_view table, int rc) {

@@ -137,17 +137,17 @@ TEST(PipelineNotes, NotesCommitAloneOrWithBatchesAndARefusedJobDoesNotDropThem) 
         options.commit_delay = std::chrono::microseconds(500);
         Pipeline pipeline(store, options);
         // Alone: nothing else is waiting.
-        pipeline.submit_note([](StoreWriter& w) { append_access(w, a_read("alone")); }, [&] { ++durable; });
+        pipeline.submit_note([](StoreWriter& w) { append_access(w, a_read("alone")); }, [&](bool stored) { durable += stored; });
         // Beside a batch.
         const std::string doc = Doc{}.json();
         pipeline.submit(doc, {{0, doc.size()}}, "test", [](auto) {});
-        pipeline.submit_note([](StoreWriter& w) { append_access(w, a_read("with a batch")); }, [&] { ++durable; });
+        pipeline.submit_note([](StoreWriter& w) { append_access(w, a_read("with a batch")); }, [&](bool stored) { durable += stored; });
         // Beside a write job that refuses: the commit starts over without the job, with the note.
         std::promise<bool> refused;
         pipeline.submit_write([](StoreWriter&) -> std::string { throw person::StewardError("no"); },
                               [&](bool r, std::string) { refused.set_value(r); });
         pipeline.submit_note([](StoreWriter& w) { append_access(w, a_read("with a refused job")); },
-                             [&] { ++durable; });
+                             [&](bool stored) { durable += stored; });
         EXPECT_TRUE(refused.get_future().get());
         pipeline.close();
         EXPECT_EQ(durable.load(), 3);

@@ -24,24 +24,24 @@ asio::awaitable<bool> record_read(Exchange& x, AccessRecord read) {
     auto initiate = [&server](auto handler, AccessRecord r) {
         // The pipeline's callbacks are copyable; the coroutine's handler is not.
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        auto resume = [h, &io = server.io()](bool ok) {
-            asio::post(io, [h, ok]() mutable { std::move(*h)(ok); });
+        auto resume = [h, &io = server.io()](bool stored) {
+            asio::post(io, [h, stored]() mutable { std::move(*h)(stored); });
         };
         try {
-            server.pipeline().submit_note([r = std::move(r)](StoreWriter& w) { append_access(w, r); },
-                                          [resume] { resume(true); });  // on the writer thread, once durable
+            // On the writer thread, once the commit is durable or a full disk refused it.
+            server.pipeline().submit_note([r = std::move(r)](StoreWriter& w) { append_access(w, r); }, resume);
         } catch (const std::exception& e) {
             server.fail(e.what());
             resume(false);
         }
     };
-    const bool ok = co_await asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
+    const bool stored = co_await asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
         initiate, asio::use_awaitable, std::move(read));
-    if (!ok) {
+    if (!stored) {
         x.response = error(bhttp::status::service_unavailable, "UNAVAILABLE",
-                           "the access audit cannot be written: nothing is served");
+                           "the access audit cannot be written (is the disk full?): nothing is served");
     }
-    co_return ok;
+    co_return stored;
 }
 
 asio::awaitable<void> get_book_reads(Exchange& x) {
