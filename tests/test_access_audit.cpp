@@ -21,6 +21,7 @@
 #include "tests/docs.hpp"
 #include "tests/ehbd_process.hpp"
 #include "tests/http_test.hpp"
+#include "tests/run_command.hpp"
 #include "tests/tmpdir.hpp"
 
 namespace ehb {
@@ -240,26 +241,20 @@ TEST_F(AccessAudit, HttpReadsRefusalsAndEmptyBooksAreAuditedAndTheHistoryIsServe
 // `ehb book --data` records its read like ehbd does, and `ehb audit-reads` lists
 // the history while ehbd runs on the same directory.
 TEST_F(AccessAudit, OfflineReadsAreAuditedAndTheCommandListsTheHistory) {
-    auto run = [](const std::string& command) {
-        std::string out;
-        FILE* p = popen(command.c_str(), "r");
-        char buf[4096];
-        for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-        return std::pair(pclose(p), out);
-    };
     const std::string ehb = EHB_BINARY;
-    auto [book_rc, book] = run(ehb + " book --data " + data.string() + " --purpose 'court order 12/2026' 001090012345");
-    ASSERT_EQ(book_rc, 0);
-    EXPECT_NE(book.find("LK0001"), std::string::npos);
-    auto [rc, out] = run(ehb + " audit-reads --data " + data.string() + " DN4010123456789");
-    ASSERT_EQ(rc, 0) << out;
+    const test::Output book =
+        test::run_command(ehb + " book --data " + data.string() + " --purpose 'court order 12/2026' 001090012345");
+    ASSERT_EQ(book.exit_code, 0);
+    EXPECT_NE(book.out.find("LK0001"), std::string::npos);
+    const test::Output history = test::run_command(ehb + " audit-reads --data " + data.string() + " DN4010123456789");
+    ASSERT_EQ(history.exit_code, 0) << history.out;
     test::Json json;
-    auto reads = json.parse(out)["reads"].get_array();
-    ASSERT_EQ(reads.size(), 1u) << out;
+    auto reads = json.parse(history.out)["reads"].get_array();
+    ASSERT_EQ(reads.size(), 1u) << history.out;
     EXPECT_EQ(test::str(reads.at(0), "channel"), "offline");
     EXPECT_EQ(test::str(reads.at(0), "purpose"), "court order 12/2026");
     EXPECT_EQ(test::str(reads.at(0), "principal").rfind("os.", 0), 0u);
-    EXPECT_NE(run(ehb + " audit-reads --data " + data.string() + " 12345").first, 0);
+    EXPECT_EQ(test::run_command(ehb + " audit-reads --data " + data.string() + " 12345 2>/dev/null").exit_code, 2);
 }
 
 }  // namespace

@@ -2,9 +2,7 @@
 // being pushed to (storage/backup.hpp, storage/verify.hpp).
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -14,28 +12,16 @@
 #include "storage/verify.hpp"
 #include "tests/docs.hpp"
 #include "tests/ehbd_process.hpp"
+#include "tests/run_command.hpp"
 #include "tests/tmpdir.hpp"
 
 namespace ehb {
 namespace {
 
-struct Output {
-    int exit_code = -1;
-    std::string out;  // stdout and stderr
-};
+using test::Output;
 
-Output ehb(const std::string& args) {
-    Output r;
-    std::string cmd = std::string(EHB_BINARY) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 65536> buf;
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+// The ehb command with `args`; its output holds stdout and stderr.
+Output ehb(const std::string& args) { return test::run_command(std::string(EHB_BINARY) + " " + args + " 2>&1"); }
 
 std::vector<std::string> batch_docs(const std::string& prefix, int batch, std::vector<std::string>& keys) {
     std::vector<std::string> docs;

@@ -2,11 +2,8 @@
 // with other thresholds proposes, that stewards' decisions hold, that a dry run
 // changes nothing and that an applied plan leaves nothing more to do.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -19,6 +16,7 @@
 #include "engine/person/rematch.hpp"
 #include "engine/person/steward.hpp"
 #include "tests/docs.hpp"
+#include "tests/run_command.hpp"
 #include "tests/tmpdir.hpp"
 
 namespace ehb {
@@ -261,23 +259,9 @@ TEST_F(RematchTest, ADryRunChangesNothing) {
 }
 
 // The command itself: a dry run, then --apply, then nothing left.
-struct Output {
-    int exit_code = -1;
-    std::string out;
-};
+using test::Output;
 
-Output ehb(const std::string& args) {
-    Output r;
-    const std::string cmd = std::string(EHB_BINARY) + " " + args + " 2>/dev/null";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 65536> buf;
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+Output ehb(const std::string& args) { return test::run_command(std::string(EHB_BINARY) + " " + args + " 2>/dev/null"); }
 
 TEST(RematchCli, PersonModelKeepsItsThresholdsAndRematchProposesAppliesAndThenHasNothingToDo) {
     TempDir dir;
