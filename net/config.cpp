@@ -29,7 +29,7 @@ const char* const kServerUsage =
     "  --commit-records N               a group commit flushes at this many records   [32768]\n"
     "  --commit-delay-us US             ...or this long after its first batch         [1000]\n"
     "  --memory-budget-mb MB            pushed bytes held before reading stops        [256]\n"
-    "  --book-threads N                 threads serving GET_BOOK and AUTH             [2]\n"
+    "  --book-threads N                 threads serving GET_BOOK, feeds and HTTP reads [2]\n"
     "  --http HOST:PORT                 serve the HTTP/JSON read API there (docs/http.md)  [off]\n"
     "  --http-port-file FILE            write the bound HTTP port there once listening\n"
     "  --http-max-connections N         HTTP connections; the next one gets 503       [1024]\n"

@@ -55,6 +55,10 @@ public:
     boost::asio::ssl::context* tls() { return tls_.get(); }  // nullptr: plaintext
     boost::asio::io_context& io() { return io_; }
     boost::asio::thread_pool& readers() { return readers_; }
+    // Where credentials are checked (a slow hash, engine/principals.cpp): one
+    // thread of its own, so that a flood of wrong credentials delays only
+    // other logins, never the book reads on the reader pool.
+    boost::asio::thread_pool& credential_checks() { return credential_checks_; }
     Store& store() { return *store_; }
     Pipeline& pipeline() { return *pipeline_; }
     Budget& budget() { return budget_; }
@@ -84,6 +88,7 @@ private:
     std::unique_ptr<Store> store_;
     std::unique_ptr<Pipeline> pipeline_;
     boost::asio::thread_pool readers_;
+    boost::asio::thread_pool credential_checks_{1};
     Budget budget_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::signal_set signals_;

@@ -233,9 +233,9 @@ asio::awaitable<bool> Session::authenticate(uint32_t request_id, std::string pay
         co_return false;
     }
     Store& store = server_.store();
-    // Credentials are checked on the reader pool: a database read and a SHA-256.
+    // Credentials are checked on their own thread: a database read and a slow hash (Server::credential_checks).
     std::optional<Principal> found =
-        co_await asio::co_spawn(server_.readers(), check_credentials(store, auth), use_awaitable);
+        co_await asio::co_spawn(server_.credential_checks(), check_credentials(store, auth), use_awaitable);
     if (!found) {
         log(LogLevel::warn, "%s: authentication failed for principal '%s'", peer_.c_str(), auth.principal.c_str());
         error(request_id, ErrorCode::auth_failed, "unknown principal, wrong credential or revoked");

@@ -161,8 +161,10 @@ asio::awaitable<void> HttpSession::route(Exchange& x) {
             x.response = unauthorized("malformed Authorization: Basic base64(name:credential) or Bearer TOKEN");
             co_return;
         }
-        // A store read and a SHA-256: on the reader pool.
-        x.principal = co_await on_readers(server_, [&] { return check(server_.store(), a, now_us()); });
+        // A credential's slow hash on the server's thread for them; a token (a store read) on the reader pool.
+        x.principal = co_await asio::co_spawn(
+            a.scheme == Authorization::basic ? server_.credential_checks() : server_.readers(),
+            call([&] { return check(server_.store(), a, now_us()); }), asio::use_awaitable);
         if (!x.principal) {
             log(LogLevel::warn, "http %s: authentication failed%s%s", peer_.c_str(),
                 a.scheme == Authorization::basic ? " for principal " : " (bearer token)", a.name.c_str());
