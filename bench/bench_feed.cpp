@@ -22,7 +22,7 @@ struct Fixture {
     uint64_t changes = 0;
 
     Fixture() {
-        if (!std::filesystem::exists(dir / "complete")) build();
+        if (!std::filesystem::exists(dir / ehb::bench::complete_marker())) build();
         store = std::make_unique<ehb::Store>(dir);
         changes = store->read([](const ehb::StoreReader& r) { return r.last_feed(); });
     }
@@ -45,7 +45,7 @@ struct Fixture {
                 pipeline.submit(std::move(buffer), spans, "bench", nullptr);
             }
         }
-        std::FILE* f = std::fopen((dir / "complete").c_str(), "w");
+        std::FILE* f = std::fopen((dir / ehb::bench::complete_marker()).c_str(), "w");
         if (f) std::fclose(f);
     }
 };

@@ -36,7 +36,7 @@ struct Fixture {
         config.citizens = citizens;
         config.episodes = episodes;
         ehb::workload::Generator gen(config);
-        if (!std::filesystem::exists(dir / "complete")) build(gen);
+        if (!std::filesystem::exists(dir / ehb::bench::complete_marker())) build(gen);
         store = std::make_unique<ehb::Store>(dir);
         if (std::getenv("EHB_BENCH_COLD") == nullptr) warm();
         std::mt19937_64 rng(5);
@@ -79,7 +79,7 @@ struct Fixture {
             if (!spans.empty()) pipeline.submit(std::move(buffer), spans, "bench", nullptr);
         }
         pipeline.close();
-        std::ofstream(dir / "complete") << "built\n";
+        std::ofstream(dir / ehb::bench::complete_marker()) << "built\n";
     }
 };
 

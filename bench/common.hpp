@@ -7,9 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "storage/schema.hpp"
 #include "tools/workload/generator.hpp"
 
 namespace ehb::bench {
+
+// The file a kept fixture store is marked complete with: named by the storage
+// format, so that a store an older ehb built is built again, not opened.
+inline std::string complete_marker() { return "complete-format-" + std::to_string(schema::kFormatVersion); }
 
 inline uint64_t env_u64(const char* name, uint64_t fallback) {
     const char* v = std::getenv(name);
