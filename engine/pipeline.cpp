@@ -259,10 +259,13 @@ void Pipeline::write_loop() {
                 stored = false;
                 if (options_.on_no_space) options_.on_no_space(e);
                 for (Job* job : commit) {
-                    job->verdict = BatchVerdict::no_space;
-                    job->results.clear();
-                    job->refused = true;
-                    job->reply = "the disk is full: nothing was stored; try again later";
+                    if (job->write) {
+                        job->refused = true;
+                        job->reply = "the disk is full: nothing was stored; try again later";
+                    } else {
+                        job->verdict = BatchVerdict::no_space;
+                        job->results.clear();
+                    }
                 }
             }
             commit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -214,9 +214,9 @@ std::optional<std::string> rotate_principal(Store& store, std::string_view name,
         if (!w.tables().principals.get(w.txn(), name, value)) return;
         schema::PrincipalRecord r = decode(name, value);
         if (r.revoked_us != 0) return;
-        r.previous = r.current;
-        r.previous_until_us = overlap.count() > 0 ? now + overlap.count() * 1'000'000 : 0;
-        if (r.previous_until_us == 0) r.previous = {};
+        const bool keep_old = overlap.count() > 0;
+        r.previous = keep_old ? r.current : schema::CredentialDigest{};
+        r.previous_until_us = keep_old ? now + overlap.count() * 1'000'000 : 0;
         r.current = fresh;
         r.rotated_us = now;
         auto bytes = r.encode();
