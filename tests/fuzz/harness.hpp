@@ -22,6 +22,7 @@ void json(std::string_view input);      // fuzz_json.cpp
 void xml(std::string_view input);       // fuzz_xml.cpp
 void fhir(std::string_view input);      // fuzz_fhir.cpp
 void validate(std::string_view input);  // fuzz_validate.cpp
+void xmldsig(std::string_view input);   // fuzz_xmldsig.cpp
 
 // Stops the run: `what` is the property that does not hold.
 [[noreturn]] inline void violated(const char* what) {

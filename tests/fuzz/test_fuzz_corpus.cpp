@@ -44,6 +44,7 @@ TEST(FuzzCorpus, Json) { replay_all("json", ehb::fuzz::json); }
 TEST(FuzzCorpus, Xml) { replay_all("xml", ehb::fuzz::xml); }
 TEST(FuzzCorpus, Fhir) { replay_all("fhir", ehb::fuzz::fhir); }
 TEST(FuzzCorpus, Validate) { replay_all("validate", ehb::fuzz::validate); }
+TEST(FuzzCorpus, Xmldsig) { replay_all("xmldsig", ehb::fuzz::xmldsig); }
 
 // The harnesses do check: a broken property fails the test rather than passing silently.
 TEST(FuzzCorpus, HarnessesReportViolations) {
