@@ -51,6 +51,32 @@ bool split_qname(std::string_view name, std::string& prefix, std::string& local)
     return true;
 }
 
+// Whether an XML declaration names no encoding or UTF-8: the canonical form is
+// UTF-8, so bytes in another encoding would be signed as other characters.
+bool utf8_declared(std::string_view declaration) {
+    const std::size_t at = declaration.find("encoding");
+    if (at == std::string_view::npos) return true;
+    const std::size_t quote = declaration.find_first_of("\"'", at);
+    if (quote == std::string_view::npos) return false;
+    const std::size_t close = declaration.find(declaration[quote], quote + 1);
+    if (close == std::string_view::npos || close - quote - 1 != 5) return false;
+    std::string name(declaration.substr(quote + 1, 5));
+    for (char& c : name) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    return name == "UTF-8";
+}
+
+// Canonical XML 1.0 §2 leaves relative namespace URIs out: absolute means a scheme.
+bool absolute_uri(std::string_view uri) {
+    const std::size_t colon = uri.find(':');
+    if (colon == 0 || colon == std::string_view::npos) return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+        const char c = uri[i];
+        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) return false;
+    }
+    return true;
+}
+
 class Parser {
 public:
     Parser(std::string text, Document& doc) : s_(std::move(text)), doc_(doc) {}
@@ -60,6 +86,12 @@ public:
         if (s_.compare(p_, 5, "<?xml") == 0 && p_ + 5 < s_.size() && is_space(s_[p_ + 5])) {
             const std::size_t end = s_.find("?>", p_);
             if (end == std::string::npos) return "an unterminated XML declaration";
+            const std::string_view declaration = std::string_view(s_).substr(p_ + 5, end - p_ - 5);
+            const std::size_t version = declaration.find_first_not_of(" \t\n");
+            if (version == std::string_view::npos || declaration.compare(version, 7, "version") != 0 ||
+                declaration.find('<') != std::string_view::npos)
+                return "a malformed XML declaration";
+            if (!utf8_declared(declaration)) return "an encoding other than UTF-8";
             p_ = end + 2;
         }
         while (error_.empty()) {
@@ -99,11 +131,16 @@ private:
         return index;
     }
 
+    // XML 1.0 §2.3 Name, with every non-ASCII character taken as a name character.
     std::string_view name() {
+        const auto start_char = [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || static_cast<uint8_t>(c) >= 0x80;
+        };
         const std::size_t start = p_;
-        while (p_ < s_.size() && !is_space(s_[p_]) && std::string_view("<>/=?!\"'&;").find(s_[p_]) == std::string_view::npos)
-            ++p_;
-        if (p_ == start) fail("a missing name");
+        if (p_ < s_.size() && start_char(s_[p_]))
+            while (p_ < s_.size() && (start_char(s_[p_]) || (s_[p_] >= '0' && s_[p_] <= '9') || s_[p_] == '-' || s_[p_] == '.'))
+                ++p_;
+        if (p_ == start) fail("a missing or malformed name");
         return std::string_view(s_).substr(start, p_ - start);
     }
 
@@ -145,6 +182,8 @@ private:
                 p_ = semi + 1;
             } else if (c == '<') {
                 return fail("'<' in an attribute value");
+            } else if (!attribute && s_.compare(p_, 3, "]]>") == 0) {
+                return fail("']]>' in text");
             } else {
                 out += attribute && (c == '\t' || c == '\n') ? ' ' : c;
                 ++p_;
@@ -228,6 +267,7 @@ private:
                 if (prefix == "xmlns" || (prefix == "xml") != (a.value == kXmlNamespace) ||
                     (!prefix.empty() && a.value.empty()) || prefix.find(':') != std::string::npos)
                     return fail("an illegal namespace declaration"), false;
+                if (!a.value.empty() && !absolute_uri(a.value)) return fail("a relative namespace URI"), false;
                 if (prefix == "xml") continue;
                 bind(prefix, a.value);
                 node.namespaces.push_back({prefix, a.value});
@@ -332,17 +372,52 @@ private:
     std::vector<std::vector<std::pair<std::string, std::optional<std::string>>>> undo_;
 };
 
+// The length of the UTF-8 sequence at `at` if it encodes a character XML
+// allows (XML 1.0 §2.2), else 0.
+std::size_t xml_char_at(std::string_view text, std::size_t at) {
+    const auto byte = [&](std::size_t i) { return static_cast<uint8_t>(text[i]); };
+    const uint8_t lead = byte(at);
+    std::size_t n = 1;
+    uint32_t c = lead;
+    if (lead >= 0xF0 && lead <= 0xF4) {
+        n = 4;
+        c = lead & 0x07;
+    } else if (lead >= 0xE0) {
+        n = lead <= 0xEF ? 3 : 0;
+        c = lead & 0x0F;
+    } else if (lead >= 0xC2) {
+        n = 2;
+        c = lead & 0x1F;
+    } else if (lead >= 0x80) {
+        n = 0;
+    }
+    if (n == 0 || at + n > text.size()) return 0;
+    for (std::size_t i = 1; i < n; ++i) {
+        if ((byte(at + i) & 0xC0) != 0x80) return 0;
+        c = c << 6 | (byte(at + i) & 0x3F);
+    }
+    const bool shortest = n == 1 || (n == 2 && c >= 0x80) || (n == 3 && c >= 0x800) || (n == 4 && c >= 0x10000);
+    return shortest && is_xml_char(c) ? n : 0;
+}
+
 // XML 1.0 §2.11: CR LF and lone CR become LF before anything else is read.
-std::string normalise_line_endings(std::string_view text) {
+// Empty, with `error` set, when the text is not UTF-8 of characters XML allows.
+std::string normalise_line_endings(std::string_view text, std::string& error) {
     std::string out;
     out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = xml_char_at(text, i);
+        if (n == 0) {
+            error = "a byte that is not UTF-8 of an XML character (at byte " + std::to_string(i) + ")";
+            return {};
+        }
         if (text[i] != '\r') {
-            out += text[i];
+            out.append(text, i, n);
         } else {
             out += '\n';
             if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
         }
+        i += n;
     }
     return out;
 }
@@ -351,7 +426,10 @@ std::string normalise_line_endings(std::string_view text) {
 
 std::string parse(std::string_view text, Document& out) {
     out = Document{};
-    return Parser(normalise_line_endings(text), out).run();
+    std::string error;
+    std::string normalised = normalise_line_endings(text, error);
+    if (!error.empty()) return error;
+    return Parser(std::move(normalised), out).run();
 }
 
 const Attribute* attribute(const Node& node, std::string_view name) {

@@ -238,6 +238,34 @@ TEST_P(C14nCase, MatchesXmllint) {
 INSTANTIATE_TEST_SUITE_P(Xmllint, C14nCase, testing::Values("prolog", "namespaces", "text", "exclusive"),
                          [](const testing::TestParamInfo<const char*>& param) { return std::string(param.param); });
 
+// What xmllint refuses to canonicalise (found by comparing the two on the fuzz corpora) we refuse too.
+TEST(C14n, RefusesWhatXmllintRefuses) {
+    const char* const refused[] = {
+        "<r>\x0c</r>",                                            // a control character
+        "<r>\xC3</r>",                                            // a truncated UTF-8 sequence
+        "<r>\xC0\xAF</r>",                                        // an overlong one
+        "<r>]]></r>",                                              // a CDATA end in text
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>",    // an encoding other than UTF-8
+        "<?xml ver<r>sion=\"1.0\"?><r/>",                         // a malformed declaration
+        "<r xmlns:a=\"7urn:a\"/>",                                // a relative namespace URI
+        "<r 4a=\"1\"/>",                                          // a name starting with a digit
+        "<r a(=\"1\"/>",                                          // a name with a character names cannot hold
+        "<r xmlns:a=\"\"/>",                                      // a prefix undeclared
+        "<a:r/>",                                                  // an unbound prefix
+        "<r a=\"1\" a=\"2\"/>",                                   // a repeated attribute
+        "<r xmlns:p=\"urn:x\" xmlns:q=\"urn:x\" p:a=\"1\" q:a=\"2\"/>",  // the same attribute by two prefixes
+        "<r>&#0;</r>",                                             // a reference to a character XML does not allow
+        "<r></s>",                                                 // a mismatched end tag
+        "<r/><s/>",                                                // two document elements
+    };
+    for (const char* text : refused) {
+        ehb::xml::Document doc;
+        EXPECT_NE(ehb::xml::parse(text, doc), "") << text;
+    }
+    ehb::xml::Document doc;
+    EXPECT_EQ(ehb::xml::parse("<?xml version=\"1.0\" encoding=\"utf-8\"?><r xmlns=\"urn:x\">\xE1\xBB\x87</r>", doc), "");
+}
+
 TEST(C14n, CommentsAreLeftOutUnlessAsked) {
     ehb::xml::Document doc;
     ASSERT_EQ(ehb::xml::parse("<!--a-->\n<r><!--b--><?p  d?></r>\n<!--c-->", doc), "");
