@@ -192,17 +192,16 @@ private:
         std::vector<const Attribute*> attributes;
         for (const Attribute& a : element.attributes) attributes.push_back(&a);
         // Canonical XML 1.0 §2.4: a subtree cut out of its document keeps the
-        // xml:* attributes it inherits (the nearest ancestor's wins).
+        // xml:* attributes it inherits; its own, then the nearest ancestor's, win.
         if (apex && !options_.exclusive)
             for (const std::size_t up : ancestors)
                 for (const Attribute& a : doc_.nodes[up].attributes)
-                    if (a.uri == kXmlNamespace &&
-                        std::none_of(attributes.begin(), attributes.end(),
-                                     [&](const Attribute* have) { return have->uri == a.uri && have->local == a.local; }))
-                        attributes.push_back(&a);
-        std::sort(attributes.begin(), attributes.end(), [](const Attribute* x, const Attribute* y) {
-            return std::tie(x->uri, x->local) < std::tie(y->uri, y->local);
-        });
+                    if (a.uri == kXmlNamespace) attributes.push_back(&a);
+        const auto key = [](const Attribute* a) { return std::tie(a->uri, a->local); };
+        std::stable_sort(attributes.begin(), attributes.end(), [&](const Attribute* x, const Attribute* y) { return key(x) < key(y); });
+        attributes.erase(std::unique(attributes.begin(), attributes.end(),
+                                     [&](const Attribute* x, const Attribute* y) { return key(x) == key(y); }),
+                         attributes.end());
         for (const Attribute* a : attributes) {
             out_ += ' ';
             out_ += a->name;

@@ -77,6 +77,16 @@ bool absolute_uri(std::string_view uri) {
     return true;
 }
 
+// Whether two attributes have the same key; sorted, so that a tag of many attributes costs n log n.
+template <typename Key>
+bool repeated(const std::vector<Attribute>& attributes, Key key) {
+    std::vector<std::pair<std::string_view, std::string_view>> keys;
+    keys.reserve(attributes.size());
+    for (const Attribute& a : attributes) keys.push_back(key(a));
+    std::sort(keys.begin(), keys.end());
+    return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+}
+
 class Parser {
 public:
     Parser(std::string text, Document& doc) : s_(std::move(text)), doc_(doc) {}
@@ -252,13 +262,13 @@ private:
             ++p_;
             characters(close, true, a.value);
             p_ = close + 1;
-            for (const Attribute& other : node.attributes)
-                if (other.name == a.name) return fail("a repeated attribute"), false;
             node.attributes.push_back(std::move(a));
         }
         if (!error_.empty()) return false;
         const bool empty = s_[p_] == '/';
         p_ += empty ? 2 : 1;
+        if (repeated(node.attributes, [](const Attribute& a) { return std::pair<std::string_view, std::string_view>("", a.name); }))
+            return fail("a repeated attribute"), false;
 
         std::vector<Attribute> plain;
         for (Attribute& a : node.attributes) {
@@ -288,10 +298,9 @@ private:
                 if (!attribute_uri) return fail("an unbound attribute prefix"), false;
                 a.uri = *attribute_uri;
             }
-            for (std::size_t j = 0; j < i; ++j)
-                if (node.attributes[j].uri == a.uri && node.attributes[j].local == a.local)
-                    return fail("a repeated attribute"), false;
         }
+        if (repeated(node.attributes, [](const Attribute& a) { return std::pair<std::string_view, std::string_view>(a.uri, a.local); }))
+            return fail("a repeated attribute"), false;
         index = add(std::move(node), parent);
         if (parent == kNone) doc_.root = index;
         return empty;

@@ -53,6 +53,13 @@ std::optional<xml::C14nOptions> c14n_method(std::string_view uri) {
     return std::nullopt;
 }
 
+// Reasons and names quote the document's attribute values, whose character references may hold line breaks.
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    return text;
+}
+
 // The short name of an algorithm URI: its fragment, else its last path segment.
 std::string short_name(std::string_view uri) {
     const std::size_t cut = uri.find_last_of("#/");
@@ -105,7 +112,7 @@ public:
         const SignatureMethod* method = nullptr;
         for (const SignatureMethod& m : kSignatureMethods)
             if (m.uri == method_uri) method = &m;
-        if (method_node != xml::kNone) result_.algorithm = method ? std::string(method->name) : short_name(method_uri);
+        if (method_node != xml::kNone) result_.algorithm = method ? std::string(method->name) : one_line(short_name(method_uri));
 
         std::vector<Certificate> certificates;
         for (const std::size_t x509 : children(child(signature, "KeyInfo"), "X509Data"))
@@ -150,12 +157,9 @@ private:
     Result& unverifiable(std::string why) { return fail(Outcome::unverifiable, std::move(why)); }
     Result& invalid(std::string why) { return fail(Outcome::invalid, std::move(why)); }
 
-    // Reasons quote the document's attribute values, whose character references may hold line breaks.
     Result& fail(Outcome outcome, std::string why) {
-        for (char& c : why)
-            if (static_cast<unsigned char>(c) < 0x20) c = ' ';
         result_.outcome = outcome;
-        result_.reason = std::move(why);
+        result_.reason = one_line(std::move(why));
         return result_;
     }
 

@@ -282,6 +282,16 @@ TEST(C14n, ASubtreeKeepsItsNamespaceContext) {
     EXPECT_EQ(ehb::xml::canonicalize(doc, s, exclusive), R"(<s xmlns="urn:d"><p:t xmlns:p="urn:p"></p:t></s>)");
     exclusive.inclusive_prefixes = {"p"};
     EXPECT_EQ(ehb::xml::canonicalize(doc, s, exclusive), R"(<s xmlns="urn:d" xmlns:p="urn:p"><p:t></p:t></s>)");
+    ASSERT_EQ(ehb::xml::parse(R"(<r xml:lang="vi" xml:space="preserve"><s xml:lang="en"><t/></s></r>)", doc), "");
+    const std::size_t t = doc.nodes[doc.nodes[doc.root].children.front()].children.front();
+    EXPECT_EQ(ehb::xml::canonicalize(doc, t, {}), R"(<t xml:lang="en" xml:space="preserve"></t>)");
+    EXPECT_EQ(ehb::xml::canonicalize(doc, t, exclusive), "<t></t>");
+}
+
+TEST(C14n, TheEnvelopedTransformLeavesOutOneElement) {
+    ehb::xml::Document doc;
+    ASSERT_EQ(ehb::xml::parse(R"(<r xmlns="urn:d" xmlns:p="urn:p" xml:lang="vi"><s><p:t/></s></r>)", doc), "");
+    const std::size_t s = doc.nodes[doc.root].children.front();
     ehb::xml::C14nOptions omit;
     omit.omit = doc.nodes[s].children.front();
     EXPECT_EQ(ehb::xml::canonicalize(doc, doc.root, omit), R"(<r xmlns="urn:d" xmlns:p="urn:p" xml:lang="vi"><s></s></r>)");
