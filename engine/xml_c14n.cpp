@@ -223,6 +223,7 @@ private:
 std::string canonicalize(const Document& doc, std::size_t apex, const C14nOptions& options) {
     std::string out;
     Writer writer(doc, options, out);
+    if (apex != kNone && apex == options.omit) return out;
     if (apex == kNone)
         writer.document();
     else

@@ -3,6 +3,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -21,6 +22,14 @@ using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
 using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 using EcSig = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>>;
+
+// Hostile input makes OpenSSL fail often; its thread's error queue would keep every failure.
+struct ClearErrors {
+    ClearErrors() = default;
+    ClearErrors(const ClearErrors&) = delete;
+    ClearErrors& operator=(const ClearErrors&) = delete;
+    ~ClearErrors() { ERR_clear_error(); }
+};
 
 const EVP_MD* md(Hash hash) {
     switch (hash) {
@@ -64,6 +73,7 @@ std::string digest(Hash hash, std::string_view data) {
 }
 
 bool read_certificate(std::string_view der, Certificate& out) {
+    const ClearErrors clear;
     const unsigned char* p = bytes(der);
     Cert cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
     if (!cert) return false;
@@ -85,6 +95,7 @@ bool read_certificate(std::string_view der, Certificate& out) {
 }
 
 bool signature_matches(KeyType type, Hash hash, std::string_view spki, std::string_view data, std::string_view signature) {
+    const ClearErrors clear;
     const unsigned char* p = bytes(spki);
     Pkey key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
     if (!key) return false;

@@ -2,6 +2,7 @@
 // (engine/xml_c14n.*) against fixtures of independent implementations:
 // signatures by xmlsec1, canonical forms by xmllint (tests/data/xmldsig/README.md).
 #include <gtest/gtest.h>
+#include <openssl/err.h>
 
 #include <filesystem>
 #include <fstream>
@@ -182,6 +183,17 @@ TEST(Xmldsig, AKeyOfTheWrongTypeIsInvalid) {
     EXPECT_EQ(result.outcome, Outcome::invalid);
 }
 
+// ehbd verifies on long-lived threads: OpenSSL's per-thread error queue must not keep every failure.
+TEST(Xmldsig, LeavesNoOpenSslErrorsBehind) {
+    ERR_clear_error();
+    const std::string document = slurp(kDir / "ecdsa.xml");
+    const std::string cert = between(document, "<X509Certificate>", "</X509Certificate>");
+    EXPECT_EQ(verify(replaced(document, cert, "AAAA" + cert.substr(4))).outcome, Outcome::unverifiable);
+    const std::string value = between(document, "<SignatureValue>", "</SignatureValue>");
+    EXPECT_EQ(verify(replaced(document, value, "AAAA")).outcome, Outcome::invalid);
+    EXPECT_EQ(ERR_peek_error(), 0u);
+}
+
 TEST(Xmldsig, AnIdNamingTwoElementsIsUnverifiable) {
     const std::string document = slurp(kDir / "rsa_id.xml");
     const auto result = verify(replaced(document, "<THONGTINDONVI>", "<THONGTINDONVI Id=\"hoso-01001-0001\">"));
@@ -295,6 +307,7 @@ TEST(C14n, TheEnvelopedTransformLeavesOutOneElement) {
     ehb::xml::C14nOptions omit;
     omit.omit = doc.nodes[s].children.front();
     EXPECT_EQ(ehb::xml::canonicalize(doc, doc.root, omit), R"(<r xmlns="urn:d" xmlns:p="urn:p" xml:lang="vi"><s></s></r>)");
+    EXPECT_EQ(ehb::xml::canonicalize(doc, omit.omit, omit), "") << "the element left out is all there is";
 }
 
 }  // namespace
