@@ -16,6 +16,7 @@ constexpr std::string_view kDsig = "http://www.w3.org/2000/09/xmldsig#";
 constexpr std::string_view kExcC14n = "http://www.w3.org/2001/10/xml-exc-c14n#";
 constexpr std::size_t kMaxReferences = 16;
 constexpr std::size_t kMaxPrefixes = 64;
+constexpr std::size_t kMaxCertificates = 16;  // the signer's and its chain; each costs a signature check
 
 struct SignatureMethod {
     std::string_view uri, name;
@@ -58,6 +59,16 @@ std::string one_line(std::string text) {
     for (char& c : text)
         if (static_cast<unsigned char>(c) < 0x20) c = ' ';
     return text;
+}
+
+// An attribute value for a reason: "(none)" when empty, its first 100 bytes
+// (cut between UTF-8 characters) with "…" when longer.
+std::string quoted(std::string_view value) {
+    if (value.empty()) return "(none)";
+    if (value.size() <= 100) return std::string(value);
+    std::size_t cut = 100;
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(value.substr(0, cut)) + "…";
 }
 
 // The short name of an algorithm URI: its fragment, else its last path segment.
@@ -117,13 +128,14 @@ public:
         std::vector<Certificate> certificates;
         for (const std::size_t x509 : children(child(signature, "KeyInfo"), "X509Data"))
             for (const std::size_t node : children(x509, "X509Certificate")) {
+                if (certificates.size() == kMaxCertificates) return unverifiable("more than 16 certificates");
                 Certificate cert;
                 const auto der = base64_decode(text_of(node));
                 if (der && read_certificate(*der, cert)) certificates.push_back(std::move(cert));
             }
         if (!certificates.empty()) result_.certificate_subject = certificates.front().subject;
 
-        if (!method) return unverifiable("unsupported SignatureMethod " + std::string(method_uri));
+        if (!method) return unverifiable("unsupported SignatureMethod " + quoted(method_uri));
         const auto signed_info_c14n = canonicalization(child(signed_info, "CanonicalizationMethod"));
         if (!signed_info_c14n) return result_;
         if (certificates.empty()) return unverifiable("no X509Certificate in KeyInfo");
@@ -220,7 +232,7 @@ private:
         const std::string_view uri = algorithm_of(node);
         auto options = c14n_method(uri);
         if (!options) {
-            unverifiable("unsupported canonicalization " + std::string(uri.empty() ? "(none)" : uri));
+            unverifiable("unsupported canonicalization " + quoted(uri));
             return std::nullopt;
         }
         if (!options->exclusive) return options;
@@ -300,7 +312,7 @@ private:
                 continue;
             }
             if (!c14n_method(algorithm))
-                return unverifiable("unsupported transform " + std::string(algorithm.empty() ? "(none)" : algorithm)), false;
+                return unverifiable("unsupported transform " + quoted(algorithm)), false;
             const auto method = canonicalization(transform);
             if (!method) return false;
             const std::size_t omit = options.omit;
@@ -314,13 +326,13 @@ private:
         std::optional<Hash> hash;
         for (const auto& [known, h] : kDigestMethods)
             if (known == digest_uri) hash = h;
-        if (!hash) return unverifiable("unsupported DigestMethod " + std::string(digest_uri.empty() ? "(none)" : digest_uri)), false;
+        if (!hash) return unverifiable("unsupported DigestMethod " + quoted(digest_uri)), false;
         if (*hash == Hash::sha1 && signature_hash != Hash::sha1)
             return unverifiable("a SHA-1 digest under a SHA-2 SignatureMethod"), false;
         const auto expected = base64_decode(text_of(child(reference, "DigestValue")));
         if (!expected) return unverifiable("a DigestValue not in base64"), false;
         if (digest(*hash, xml::canonicalize(doc_, apex, options)) != *expected)
-            return invalid("the digest of Reference URI=\"" + uri->value + "\" does not match"), false;
+            return invalid("the digest of Reference URI=\"" + quoted(uri->value) + "\" does not match"), false;
         return true;
     }
 

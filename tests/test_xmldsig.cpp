@@ -167,6 +167,23 @@ TEST(Xmldsig, UnsupportedAlgorithmsAreUnverifiableAndNamed) {
     EXPECT_EQ(result.algorithm, "rsa-sha256");
 }
 
+TEST(Xmldsig, ReasonsQuoteAtMostTheStartOfAValue) {
+    const std::string document = slurp(kDir / "rsa_c14n.xml");
+    const std::string uri = "urn:" + std::string(95, 'x') + "\xE1\xBB\x87&#10;tail";
+    const auto result = verify(replaced(document, "http://www.w3.org/2000/09/xmldsig#enveloped-signature", uri));
+    EXPECT_EQ(result.outcome, Outcome::unverifiable);
+    EXPECT_EQ(result.reason, "unsupported transform urn:" + std::string(95, 'x') + "…") << "cut before the character at byte 100";
+}
+
+TEST(Xmldsig, ManyCertificatesAreUnverifiable) {
+    const std::string document = slurp(kDir / "rsa_c14n.xml");
+    const std::string cert = "<X509Certificate>" + between(document, "<X509Certificate>", "</X509Certificate>") + "</X509Certificate>";
+    std::string many;
+    for (int i = 0; i < 17; ++i) many += cert;
+    EXPECT_EQ(verify(replaced(document, cert, many)).reason, "more than 16 certificates");
+    EXPECT_EQ(verify(replaced(document, cert, cert + cert)).outcome, Outcome::verified);
+}
+
 TEST(Xmldsig, NoCertificateIsUnverifiable) {
     const std::string document = slurp(kDir / "rsa_c14n.xml");
     const std::string cert = between(document, "<X509Certificate>", "</X509Certificate>");
