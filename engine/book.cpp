@@ -1,6 +1,7 @@
 #include "engine/book.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "engine/canonical.hpp"
 #include "engine/identity.hpp"
@@ -30,6 +31,13 @@ void BookReader::load_version(const schema::LogEntry& e, uint64_t seq, BookVersi
     out.principal.assign(e.principal);
     out.warnings.assign(e.warnings);
     out.source.assign(e.source);
+    out.signed_by.reset();
+    if (!e.signature.empty()) {
+        const auto evidence = signatures::Evidence::decode(e.signature);
+        if (!evidence) throw std::runtime_error("log: signature evidence of an unexpected layout at " + std::to_string(seq));
+        out.signed_by.emplace(BookVersion::Signed{evidence->method, evidence->status, std::string(evidence->algorithm),
+                                                  std::string(evidence->key_id), std::string(evidence->reason)});
+    }
     decompressor_.decompress(e.codec, e.payload, e.raw_size, out.canonical);
 }
 

@@ -2,12 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/person/person_entry.hpp"
 #include "engine/record.hpp"
+#include "engine/signatures.hpp"
 #include "storage/codec.hpp"
 #include "storage/store.hpp"
 
@@ -25,6 +27,13 @@ struct BookVersion {
     std::string principal;
     std::string warnings;   // JSON array or empty
     std::string source;     // what the sender signed, verbatim (an XML submission's CHUKYDONVI), or empty
+    // How the sender signed it (engine/signature_check.hpp), without the signed bytes.
+    struct Signed {
+        signatures::Method method = signatures::Method::detached;
+        signatures::Status status = signatures::Status::verified;
+        std::string algorithm, key_id, reason;
+    };
+    std::optional<Signed> signed_by;  // nullopt: unsigned
     std::string canonical;  // the record as accepted
 };
 

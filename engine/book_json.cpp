@@ -69,6 +69,23 @@ void append_version(std::string& out, const BookVersion& v) {
         out += ",\"signature\":";
         append_canonical_string(out, v.source);
     }
+    out += ",\"signature_status\":";
+    append_canonical_string(out, v.signed_by ? signatures::status_name(v.signed_by->status) : "unsigned");
+    if (v.signed_by) {
+        out += ",\"signed_by\":{";
+        key_value(out, "method", signatures::method_name(v.signed_by->method));
+        out += ',';
+        key_value(out, "algorithm", v.signed_by->algorithm);
+        if (!v.signed_by->key_id.empty()) {
+            out += ',';
+            key_value(out, "key_id", v.signed_by->key_id);
+        }
+        if (!v.signed_by->reason.empty()) {
+            out += ',';
+            key_value(out, "reason", v.signed_by->reason);
+        }
+        out += '}';
+    }
     out += ",\"record\":";
     out += v.canonical;
     out += '}';

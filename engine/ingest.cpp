@@ -6,6 +6,7 @@
 
 #include "engine/canonical.hpp"
 #include "engine/principals.hpp"
+#include "engine/signature_check.hpp"
 
 namespace ehb {
 
@@ -136,6 +137,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         e.episode_key = key;
         e.warnings = p.warnings;
         e.source = p.source;
+        e.signature = p.signature;
         e.payload = p.payload;
         uint64_t seq = store.append(e);
 
@@ -220,11 +222,20 @@ void DictionaryTrainer::after_commit(Store& store) {
     });
 }
 
+Engine::Engine(Store& store, ParseLimits limits)
+    : store_(store), preparer_(&store.dictionaries(), limits), signatures_(std::make_unique<SignatureChecker>()) {}
+
+Engine::~Engine() = default;
+
 std::vector<RecordResult> Engine::ingest(std::span<const std::string_view> documents, std::string_view principal) {
     std::vector<RecordResult> results(documents.size());
     if (documents.empty()) return results;
     prepared_.resize(documents.size());
-    for (std::size_t i = 0; i < documents.size(); ++i) preparer_.prepare(documents[i], prepared_[i]);
+    const KeyRing keys = store_.read([](const StoreReader& r) { return KeyRing::load(r); });
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+        preparer_.prepare(documents[i], prepared_[i]);
+        signatures_->check(keys, false, documents[i], nullptr, prepared_[i]);
+    }
     int64_t arrival = now_us();
     store_.write([&](StoreWriter& w) {
         applier_.apply(w, std::span(prepared_.data(), documents.size()), principal, arrival, results);

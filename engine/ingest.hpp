@@ -27,6 +27,8 @@
 
 namespace ehb {
 
+class SignatureChecker;  // engine/signature_check.hpp
+
 // One document after the CPU stage.
 struct Prepared {
     bool ok = false;
@@ -34,6 +36,7 @@ struct Prepared {
     ParsedRecord record;  // when ok
     Issue error;          // when !ok
     std::string source;   // an XML submission's signature block, verbatim; else empty
+    std::string signature;  // how its sender signed it (signatures::Evidence, engine/signature_check.hpp), or empty
     schema::Codec codec = schema::Codec::raw;
     std::string payload;  // the canonical bytes, encoded with `codec`
     std::string warnings; // JSON array of the record's warnings, or empty
@@ -116,15 +119,19 @@ private:
 };
 
 // The synchronous path: one batch, one durable commit.
+// Checks XML submissions' signatures as the pipeline does; detached
+// signatures arrive only over the wire.
 class Engine {
 public:
-    explicit Engine(Store& store, ParseLimits limits = {}) : store_(store), preparer_(&store.dictionaries(), limits) {}
+    explicit Engine(Store& store, ParseLimits limits = {});
+    ~Engine();
 
     std::vector<RecordResult> ingest(std::span<const std::string_view> documents, std::string_view principal);
 
 private:
     Store& store_;
     Preparer preparer_;
+    std::unique_ptr<SignatureChecker> signatures_;
     Applier applier_;
     DictionaryTrainer trainer_;
     std::vector<Prepared> prepared_;

@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <stdexcept>
 
 #include "engine/person/steward.hpp"
+#include "engine/signature_check.hpp"
 #include "storage/lmdb.hpp"
 
 namespace ehb {
@@ -28,6 +30,7 @@ struct Refused {};
 struct Pipeline::Job {
     std::string buffer;
     std::vector<std::string_view> documents;
+    std::vector<DetachedSignature> signatures;  // one per document of a signed batch; else empty
     BatchSource source;
     Answer answer;
     std::vector<Prepared> prepared;
@@ -74,10 +77,18 @@ void Pipeline::submit(std::string buffer, const std::vector<Span>& documents, st
 }
 
 void Pipeline::submit(std::string buffer, const std::vector<Span>& documents, BatchSource source, Answer answer) {
+    if (!source.signatures.empty() && source.signatures.size() != documents.size())
+        throw std::invalid_argument("pipeline: a signed batch has one signature per document");
     auto job = std::make_unique<Job>();
     job->buffer = std::move(buffer);
     job->documents.reserve(documents.size());
     for (auto [at, size] : documents) job->documents.push_back(std::string_view(job->buffer).substr(at, size));
+    job->signatures.reserve(source.signatures.size());
+    for (const BatchSource::Signature& s : source.signatures) {
+        const std::string_view bytes = job->buffer;
+        job->signatures.push_back({bytes.substr(s.key_id.first, s.key_id.second),
+                                   bytes.substr(s.signature.first, s.signature.second)});
+    }
     job->source = std::move(source);
     job->answer = std::move(answer);
     job->prepared.resize(job->documents.size());
@@ -134,6 +145,7 @@ void Pipeline::prepare_loop() {
     const int nice = getpriority(PRIO_PROCESS, self);
     if (errno == 0) (void)setpriority(PRIO_PROCESS, self, nice + kPrepareNice);
     Preparer preparer(&store_.dictionaries(), options_.limits);
+    SignatureChecker signatures;
     std::unique_lock lock(mutex_);
     for (;;) {
         std::size_t begin = 0, end = 0;
@@ -141,6 +153,7 @@ void Pipeline::prepare_loop() {
         work_cv_.wait(lock, [&] { return (job = claim(begin, end)) != nullptr || closing_; });
         if (!job) return;
         lock.unlock();
+        const std::shared_ptr<const KeyRing> keys = keys_.current(store_);
         for (std::size_t i = begin; i < end; ++i) {
             Prepared& p = job->prepared[i];
             preparer.prepare(job->documents[i], p);
@@ -155,6 +168,8 @@ void Pipeline::prepare_loop() {
                 p.error = {"E_FORBIDDEN", "MA_CSKCB",
                            "facility " + own + " may push only its own episodes, not " + p.record.facility + "'s"};
             }
+            signatures.check(*keys, options_.require_signatures, job->documents[i],
+                             job->signatures.empty() ? nullptr : &job->signatures[i], p);
         }
         lock.lock();
         job->finished += end - begin;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "engine/batch_ledger.hpp"
+#include "engine/facility_keys.hpp"
 #include "engine/histogram.hpp"
 #include "engine/ingest.hpp"
 
@@ -52,6 +53,8 @@ struct PipelineOptions {
     // standard workload, against 1.2 GB when the mapped pages are never released.
     unsigned release_map_every = 1;
     ParseLimits limits;
+    // Every document needs a verified signature (engine/signature_check.hpp).
+    bool require_signatures = false;
 };
 
 struct PipelineStats {
@@ -74,6 +77,12 @@ struct BatchSource {
     std::string principal;
     std::string facility;               // when set, documents of any other MA_CSKCB are rejected (E_FORBIDDEN)
     std::optional<BatchOrigin> origin;  // when set, the batch is applied at most once (engine/batch_ledger.hpp)
+    // A signed batch (PUSH format 2): each document's key id and detached
+    // signature, as (offset, size) ranges of the batch's buffer; empty: unsigned.
+    struct Signature {
+        std::pair<std::size_t, std::size_t> key_id, signature;
+    };
+    std::vector<Signature> signatures;
 };
 
 class Pipeline {
@@ -142,6 +151,7 @@ private:
 
     Store& store_;
     PipelineOptions options_;
+    KeyRingCache keys_;
     mutable std::mutex mutex_;
     std::condition_variable work_cv_, ready_cv_, space_cv_;
     std::deque<std::unique_ptr<Job>> jobs_;  // submission order; the writer pops from the front

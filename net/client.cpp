@@ -295,13 +295,14 @@ const wire::AuthOk& Client::authenticate(const Credentials& credentials) {
     return identity_;
 }
 
-uint32_t Client::send_push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents) {
+uint32_t Client::send_push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents,
+                           std::span<const wire::DocumentSignature> signatures) {
     if (documents.empty() || documents.size() > limits_.max_records) {
         throw std::invalid_argument("a batch holds 1 to " + std::to_string(limits_.max_records) + " documents, not " +
                                     std::to_string(documents.size()));
     }
     begin_frame();
-    wire::encode_push(out_, stream, batch_seq, documents);
+    wire::encode_push(out_, stream, batch_seq, documents, signatures);
     if (std::size_t size = out_.size() - wire::kHeaderSize; size > limits_.max_frame) {
         throw std::invalid_argument("a batch of " + std::to_string(size) + " bytes is over the server's max_frame (" +
                                     std::to_string(limits_.max_frame) + ")");
@@ -340,8 +341,9 @@ Reply Client::receive() {
     return reply;
 }
 
-wire::PushResult Client::push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents) {
-    expect(send_push(stream, batch_seq, documents), wire::Type::push_result);
+wire::PushResult Client::push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents,
+                              std::span<const wire::DocumentSignature> signatures) {
+    expect(send_push(stream, batch_seq, documents, signatures), wire::Type::push_result);
     return decoded<wire::PushResult>(payload_, "PUSH_RESULT");
 }
 

@@ -103,7 +103,9 @@ public:
     // receive() returns the next frame (answering a server's PING itself).
     // A batch over the server's max_records or max_frame throws
     // std::invalid_argument before anything is sent.
-    uint32_t send_push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents);
+    // With `signatures` (one per document) the PUSH is format 2, signed.
+    uint32_t send_push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents,
+                       std::span<const wire::DocumentSignature> signatures = {});
     uint32_t send_get_book(std::string_view id, bool history = false, bool fhir = false,
                            std::string_view purpose = {});
     uint32_t send_ping(std::string_view payload = {});
@@ -112,7 +114,8 @@ public:
 
     // One request, waiting for its reply; no other request may be outstanding.
     // An ERROR reply throws ProtocolError.
-    wire::PushResult push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents);
+    wire::PushResult push(uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents,
+                          std::span<const wire::DocumentSignature> signatures = {});
     std::string get_book(std::string_view id, bool history = false, bool fhir = false, std::string_view purpose = {});
     // Appointments due from day `from` to day `to` (yyyymmdd), as JSON.
     std::string appointments(uint32_t from, uint32_t to, std::string_view province = {});

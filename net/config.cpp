@@ -38,6 +38,8 @@ const char* const kServerUsage =
     "  --tls-key FILE                   the certificate's private key (PEM)\n"
     "  --tls-client-ca FILE             require client certificates signed by this CA (PEM);\n"
     "                                   a certificate's CN must be the principal that authenticates\n"
+    "  --signatures optional|required   whether every document needs a verified signature of\n"
+    "                                   a key registered for its facility (docs/records.md)   [optional]\n"
     "  --checkpoint-key FILE            Ed25519 PEM key signing log checkpoints       [DIR/checkpoint.key]\n"
     "  --checkpoint-entries N           a checkpoint after this many log entries      [100000]\n"
     "  --checkpoint-seconds S           ...or this long after the last one            [60]\n"
@@ -109,6 +111,12 @@ const std::vector<std::pair<std::string_view, Setter>>& setters() {
         {"tls-cert", [](ServerConfig& c, auto, auto v) { c.tls_cert = std::string(v); }},
         {"tls-key", [](ServerConfig& c, auto, auto v) { c.tls_key = std::string(v); }},
         {"tls-client-ca", [](ServerConfig& c, auto, auto v) { c.tls_client_ca = std::string(v); }},
+        {"signatures",
+         [](ServerConfig& c, auto k, auto v) {
+             if (v != "optional" && v != "required")
+                 throw std::invalid_argument(std::string(k) + ": '" + std::string(v) + "' is not optional or required");
+             c.require_signatures = v == "required";
+         }},
         {"checkpoint-key", [](ServerConfig& c, auto, auto v) { c.store.checkpoint_key = std::string(v); }},
         {"checkpoint-entries",
          [](ServerConfig& c, auto k, auto v) { c.store.checkpoint_entries = number<uint64_t>(k, v, 1, 1ull << 40); }},

@@ -41,6 +41,8 @@ struct ServerConfig {
     // certificate both ports must be loopback addresses. With a client CA,
     // clients need a certificate it signed, whose CN is their principal.
     std::string tls_cert, tls_key, tls_client_ca;
+    // Every pushed document needs a verified signature (engine/signature_check.hpp).
+    bool require_signatures = false;
     StoreOptions store;  // --checkpoint-key, --checkpoint-entries, --checkpoint-seconds, --initial-map-mb
 };
 

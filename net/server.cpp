@@ -72,6 +72,7 @@ Server::Server(const ServerConfig& config)
     PipelineOptions options;
     options.max_commit_records = config.commit_records;
     options.commit_delay = config.commit_delay;
+    options.require_signatures = config.require_signatures;
     options.max_queued_records = SIZE_MAX;  // bounded by the budget instead, without blocking the I/O thread
     options.on_failure = [this](const std::exception& e) {
         asio::post(io_, [this, what = std::string(e.what())] { fail(what.c_str()); });

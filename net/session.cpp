@@ -65,6 +65,26 @@ std::string person_op_answer(uint32_t request_id, bool refused, std::string json
     return frame;
 }
 
+// What a retried batch must repeat exactly: the PUSH's bytes after batch_seq,
+// except a signed batch's signatures. An ECDSA signature differs each time
+// it is made, so a client that signs its documents again when it resends
+// them gets the stored answer, not BATCH_MISMATCH.
+XXH128_hash_t batch_hash(std::string_view payload, const wire::Push& m) {
+    const std::string_view body = wire::push_body(payload);
+    if (m.signatures.empty()) return XXH3_128bits(body.data(), body.size());
+    std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), XXH3_freeState);
+    if (!state) throw std::bad_alloc();
+    XXH3_128bits_reset(state.get());
+    const char* from = body.data();
+    for (const wire::DocumentSignature& s : m.signatures) {
+        const char* length = s.signature.data() - 4;  // the signature's blob length
+        XXH3_128bits_update(state.get(), from, static_cast<std::size_t>(length - from));
+        from = s.signature.data() + s.signature.size();
+    }
+    XXH3_128bits_update(state.get(), from, static_cast<std::size_t>(body.data() + body.size() - from));
+    return XXH3_128bits_digest(state.get());
+}
+
 }  // namespace
 
 Session::Session(Server& server, tcp::socket socket)
@@ -327,9 +347,11 @@ void Session::push(uint32_t request_id, std::string payload, std::size_t charge)
     std::vector<Pipeline::Span> spans;
     spans.reserve(m.documents.size());
     for (std::string_view d : m.documents) spans.emplace_back(d.data() - payload.data(), d.size());
-    std::string_view body = wire::push_body(payload);
-    XXH128_hash_t hash = XXH3_128bits(body.data(), body.size());
+    const auto range = [&](std::string_view v) { return std::make_pair(std::size_t(v.data() - payload.data()), v.size()); };
     BatchSource source;
+    source.signatures.reserve(m.signatures.size());
+    for (const wire::DocumentSignature& s : m.signatures) source.signatures.push_back({range(s.key_id), range(s.signature)});
+    const XXH128_hash_t hash = batch_hash(payload, m);
     source.principal = principal_->name;
     if (principal_->role == Role::facility) source.facility = principal_->facility;
     source.origin = BatchOrigin{principal_->name, m.stream, m.batch_seq, {hash.low64, hash.high64}};

@@ -74,6 +74,13 @@ public:
         skip(n);
         return true;
     }
+    bool str_view(std::string_view& s) {
+        uint16_t n;
+        if (!get(n) || left_ < n) return false;
+        s = std::string_view(reinterpret_cast<const char*>(p_), n);
+        skip(n);
+        return true;
+    }
     bool blob(std::string_view& s) {
         uint32_t n;
         if (!get(n) || left_ < n) return false;
@@ -95,14 +102,21 @@ private:
     std::size_t left_;
 };
 
-void put_push(std::string& out, uint32_t stream, uint64_t batch_seq, uint8_t format,
-              std::span<const std::string_view> documents) {
+void put_push(std::string& out, uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents,
+              std::span<const DocumentSignature> signatures) {
     if (documents.size() > std::numeric_limits<uint32_t>::max()) throw std::length_error("wire: too many documents");
+    if (!signatures.empty() && signatures.size() != documents.size())
+        throw std::invalid_argument("wire: a signed PUSH has one signature per document");
     put(out, stream);
     put(out, batch_seq);
-    put(out, format);
+    put(out, static_cast<uint8_t>(signatures.empty() ? 1 : 2));
     put(out, static_cast<uint32_t>(documents.size()));
-    for (std::string_view d : documents) put_blob(out, d);
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+        put_blob(out, documents[i]);
+        if (signatures.empty()) continue;
+        put_str(out, signatures[i].key_id);
+        put_blob(out, signatures[i].signature);
+    }
 }
 
 }  // namespace
@@ -241,10 +255,14 @@ void encode(std::string& out, const AuthOk& m) {
     put_str(out, m.facility);
 }
 
-void encode(std::string& out, const Push& m) { put_push(out, m.stream, m.batch_seq, m.format, m.documents); }
+void encode(std::string& out, const Push& m) {
+    if ((m.format == 2) == m.signatures.empty()) throw std::invalid_argument("wire: a PUSH's format and signatures disagree");
+    put_push(out, m.stream, m.batch_seq, m.documents, m.signatures);
+}
 
-void encode_push(std::string& out, uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents) {
-    put_push(out, stream, batch_seq, 1, documents);
+void encode_push(std::string& out, uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents,
+                 std::span<const DocumentSignature> signatures) {
+    put_push(out, stream, batch_seq, documents, signatures);
 }
 
 void encode(std::string& out, const PushResult& m) {
@@ -343,11 +361,15 @@ bool decode(std::string_view in, AuthOk& m) {
 bool decode(std::string_view in, Push& m) {
     Reader r(in);
     uint32_t count;
-    if (!r.get(m.stream) || !r.get(m.batch_seq) || !r.get(m.format) || m.format != 1 || !r.get(count)) return false;
-    if (count == 0 || count > kMaxCount || !r.fits(count, kMinBlob)) return false;
+    if (!r.get(m.stream) || !r.get(m.batch_seq) || !r.get(m.format) || m.format < 1 || m.format > 2 || !r.get(count))
+        return false;
+    const bool signed_documents = m.format == 2;
+    if (count == 0 || count > kMaxCount || !r.fits(count, signed_documents ? kMinBlob + 2 + 4 : kMinBlob)) return false;
     m.documents.resize(count);
-    for (std::string_view& d : m.documents) {
-        if (!r.blob(d)) return false;
+    m.signatures.resize(signed_documents ? count : 0);
+    for (std::size_t i = 0; i < count; ++i) {
+        if (!r.blob(m.documents[i])) return false;
+        if (signed_documents && !(r.str_view(m.signatures[i].key_id) && r.blob(m.signatures[i].signature))) return false;
     }
     return r.done();
 }

@@ -114,12 +114,19 @@ struct AuthOk {
     Role role = Role::reader;
     std::string facility;
 };
+// A document's detached signature (format 2): the registered key that made
+// it and the signature of the document's bytes (engine/signatures.hpp).
+struct DocumentSignature {
+    std::string_view key_id;
+    std::string_view signature;
+};
 // A PUSH's documents are views into the payload it was decoded from.
 struct Push {
     uint32_t stream = 0;
     uint64_t batch_seq = 0;
-    uint8_t format = 1;  // 1: JSON episode documents
+    uint8_t format = 1;  // 1: documents; 2: documents, each with its detached signature
     std::vector<std::string_view> documents;
+    std::vector<DocumentSignature> signatures;  // format 2: one per document; format 1: empty
 };
 struct PushResult {
     uint32_t stream = 0;
@@ -182,8 +189,10 @@ void encode(std::string& out, const Subscribe& m);
 void encode(std::string& out, const Feed& m);
 void encode(std::string& out, const FeedAck& m);
 void encode(std::string& out, const Error& m);
-// A PUSH (format 1) straight from the caller's documents.
-void encode_push(std::string& out, uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents);
+// A PUSH straight from the caller's documents: format 1, or format 2 when
+// `signatures` holds one per document.
+void encode_push(std::string& out, uint32_t stream, uint64_t batch_seq, std::span<const std::string_view> documents,
+                 std::span<const DocumentSignature> signatures = {});
 // The same for a PUSH_RESULT: ehbd encodes the writer's results in place.
 void encode_push_result(std::string& out, uint32_t stream, uint64_t batch_seq, bool replayed,
                         std::span<const RecordResult> results);

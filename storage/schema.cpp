@@ -54,7 +54,8 @@ void LogEntry::encode(char* p) const {
     p = store(p, static_cast<uint16_t>(episode_key.size()));
     p = store(p, static_cast<uint32_t>(warnings.size()));
     p = store(p, static_cast<uint32_t>(source.size()));
-    for (std::string_view part : {principal, episode_key, warnings, source, payload}) {
+    p = store(p, static_cast<uint32_t>(signature.size()));
+    for (std::string_view part : {principal, episode_key, warnings, source, signature, payload}) {
         std::memcpy(p, part.data(), part.size());
         p += part.size();
     }
@@ -82,8 +83,9 @@ std::optional<LogEntry> LogEntry::decode(std::string_view b) {
     std::size_t key_len = load<uint16_t>(p + 80);
     std::size_t warnings_len = load<uint32_t>(p + 82);
     std::size_t source_len = load<uint32_t>(p + 86);
+    std::size_t signature_len = load<uint32_t>(p + 90);
     std::size_t offset = kHeaderSize;
-    if (offset + principal_len + key_len + warnings_len + source_len > b.size()) return std::nullopt;
+    if (offset + principal_len + key_len + warnings_len + source_len + signature_len > b.size()) return std::nullopt;
     e.principal = b.substr(offset, principal_len);
     offset += principal_len;
     e.episode_key = b.substr(offset, key_len);
@@ -92,6 +94,8 @@ std::optional<LogEntry> LogEntry::decode(std::string_view b) {
     offset += warnings_len;
     e.source = b.substr(offset, source_len);
     offset += source_len;
+    e.signature = b.substr(offset, signature_len);
+    offset += signature_len;
     e.payload = b.substr(offset);
     return e;
 }

@@ -77,11 +77,12 @@ static_assert(std::endian::native == std::endian::little, "ehb stores little-end
 namespace ehb::schema {
 
 // Bump on any change of a layout below; a data directory of another version is refused.
-inline constexpr uint32_t kFormatVersion = 7;  // 2: principals and batches; 3: record kinds, formats, sources;
+inline constexpr uint32_t kFormatVersion = 8;  // 2: principals and batches; 3: record kinds, formats, sources;
                                                 // 4: the person index; 5: name fingerprints in person_blocks;
                                                 // 6: the change feed
                                                 // 7: the log's hash chain and signed checkpoints, the
                                                 // access audit, scrypt credentials and their rotation
+                                                // 8: facility signing keys, each record's signature evidence
 
 struct Table {
     const char* name;
@@ -115,11 +116,13 @@ inline constexpr Table kReadsByPerson{"reads_by_person", MDB_CREATE};
 // Append-only like the log, written with it (StoreWriter::append).
 inline constexpr Table kChain{"chain", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr Table kCheckpoints{"checkpoints", MDB_CREATE | MDB_INTEGERKEY};
+// The facilities' registered signing keys (engine/facility_keys.hpp).
+inline constexpr Table kFacilityKeys{"facility_keys", MDB_CREATE};
 inline constexpr std::array kTables{kMeta,         kLog,          kEpisodes,     kPersonLog,   kLinks,
                                     kMembers,      kPrincipals,   kBatches,      kAppointments, kPersons,
                                     kPersonBlocks, kPersonEvents, kPersonAudit,  kReviews,     kReviewQueue,
                                     kPersonRules,  kFeed,         kStats,        kFollowupSlips, kTokens,
-                                    kReads,        kReadsByPerson, kChain,       kCheckpoints};
+                                    kReads,        kReadsByPerson, kChain,       kCheckpoints, kFacilityKeys};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;
@@ -134,6 +137,8 @@ inline constexpr std::string_view kMetaPersonModelPrefix = "person_model/";
 inline constexpr std::string_view kMetaPersonModelLatest = "person_model_latest";
 // i64 µs: when a principal was last revoked; ehbd watches it to end the revoked principal's connections.
 inline constexpr std::string_view kMetaPrincipalsRevoked = "principals_revoked";
+// i64 µs: the last change to facility_keys, so readers of a snapshot know to load it again.
+inline constexpr std::string_view kMetaFacilityKeysChanged = "facility_keys_changed";
 // The checkpoints' public keys: "checkpoint_key/" + key id (16 hex digits) → the raw Ed25519 public key (32 bytes).
 inline constexpr std::string_view kMetaCheckpointKeyPrefix = "checkpoint_key/";
 
@@ -322,14 +327,16 @@ struct LogEntry {
     std::string_view episode_key;
     std::string_view warnings;  // JSON array of {code, field, reason}, or empty
     std::string_view source;    // what the sender signed, kept verbatim (an XML submission's CHUKYDONVI), or empty
+    std::string_view signature; // the sender's signature with what it signed (SignatureEvidence), or empty: unsigned
     std::string_view payload;   // canonical bytes, encoded with `codec`
 
     static constexpr std::size_t kHeaderSize =
-        1 + 1 + 1 + 1 + 4 + 8 + 8 + 4 + 16 + 8 + PersonKey::kSize + 1 + 1 + 1 + 8 + 8 + 1 + 2 + 4 + 4;
-    static constexpr uint8_t kLayout = 2;
+        1 + 1 + 1 + 1 + 4 + 8 + 8 + 4 + 16 + 8 + PersonKey::kSize + 1 + 1 + 1 + 8 + 8 + 1 + 2 + 4 + 4 + 4;
+    static constexpr uint8_t kLayout = 3;
 
     std::size_t encoded_size() const {
-        return kHeaderSize + principal.size() + episode_key.size() + warnings.size() + source.size() + payload.size();
+        return kHeaderSize + principal.size() + episode_key.size() + warnings.size() + source.size() +
+               signature.size() + payload.size();
     }
     void encode(char* p) const;
     // Views point into `b`; nullopt when `b` is not a LogEntry of this layout.

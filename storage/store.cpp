@@ -404,6 +404,7 @@ void Store::init_schema() {
     tables_.reads_by_person = open(schema::kReadsByPerson);
     tables_.chain = open(schema::kChain);
     tables_.checkpoints = open(schema::kCheckpoints);
+    tables_.facility_keys = open(schema::kFacilityKeys);
     if (!read_only) {
         open_checkpoint_key();  // only once the directory is known to be a store of this format
         // Registered once per key, so that checkpoints signed before a rotation still verify.

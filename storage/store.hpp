@@ -48,6 +48,7 @@ struct Tables {
     lmdb::Dbi stats, followup_slips;  // engine/stats_keys.hpp
     lmdb::Dbi tokens;                 // the HTTP API's bearer tokens (net/http/tokens.hpp)
     lmdb::Dbi reads, reads_by_person; // the access audit (engine/access_log.hpp)
+    lmdb::Dbi facility_keys;          // engine/facility_keys.hpp
     lmdb::Dbi chain, checkpoints;     // the log's tamper evidence (storage/chain.hpp)
 };
 

@@ -41,7 +41,7 @@ protected:
             spans.emplace_back(buffer.size(), d.size());
             buffer += d;
         }
-        BatchSource source{principal, std::move(facility), BatchOrigin{principal, stream, batch_seq, {}}};
+        BatchSource source{principal, std::move(facility), BatchOrigin{principal, stream, batch_seq, {}}, {}};
         source.origin->body_hash = {std::hash<std::string>{}(buffer), buffer.size()};
         auto promise = std::make_shared<std::promise<Answered>>();
         pipeline->submit(std::move(buffer), spans, std::move(source), [promise](BatchVerdict v, auto results) {

@@ -353,7 +353,7 @@ TEST_F(Server, AClientThatDisconnectsMidBatchLeavesNothingHalfWritten) {
     {
         Client c = connect(portal);
         std::string payload;
-        wire::Push p{1, 1, 1, views(docs)};
+        wire::Push p{1, 1, 1, views(docs), {}};
         wire::encode(payload, p);
         std::string f = frame(uint8_t(wire::Type::push), 1, payload);
         c.send_raw(std::string_view(f).substr(0, f.size() / 2));

@@ -280,12 +280,32 @@ TEST(WireMessages, PushRoundTrips) {
 
 TEST(WireMessages, PushRefusesOtherFormatsAndEmptyBatches) {
     wire::Push m = sample_push();
-    m.format = 2;
+    std::string payload = encoded(m);
     wire::Push back;
-    EXPECT_FALSE(wire::decode(encoded(m), back));
-    m.format = 1;
+    for (uint8_t format : {0, 2, 3}) {
+        payload[12] = static_cast<char>(format);  // after stream and batch_seq
+        EXPECT_FALSE(wire::decode(payload, back)) << int(format);
+    }
     m.documents.clear();
     EXPECT_FALSE(wire::decode(encoded(m), back));
+}
+
+TEST(WireMessages, ASignedPushCarriesOneSignaturePerDocument) {
+    wire::Push m = sample_push();
+    m.format = 2;
+    for (std::size_t i = 0; i < m.documents.size(); ++i) m.signatures.push_back({"0123456789abcdef", "sig"});
+    const std::string payload = encoded(m);
+    wire::Push back;
+    ASSERT_TRUE(wire::decode(payload, back));
+    EXPECT_EQ(back.format, 2);
+    EXPECT_EQ(back.documents, m.documents);
+    ASSERT_EQ(back.signatures.size(), m.documents.size());
+    EXPECT_EQ(back.signatures[0].key_id, "0123456789abcdef");
+    EXPECT_EQ(back.signatures[0].signature, "sig");
+    EXPECT_EQ(encoded(back), payload);
+    for (std::size_t cut = 1; cut < 8; ++cut) EXPECT_FALSE(wire::decode(payload.substr(0, payload.size() - cut), back));
+    m.signatures.pop_back();
+    EXPECT_THROW(encoded(m), std::invalid_argument);
 }
 
 TEST(WireMessages, PushCountsAreBoundedByTheBytesAndAMillion) {

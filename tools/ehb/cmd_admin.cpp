@@ -1,5 +1,6 @@
 // ehb admin --data DIR principal add NAME --role ROLE [--facility CODE | --province CODE] | list | revoke NAME
 //                                | rotate NAME [--overlap SECONDS]
+// ehb admin --data DIR facility-key add|list|revoke ...: the facilities' signing keys (cmd_facility_keys.cpp)
 // ehb admin person|review|merge|unmerge|audit|unlink|link|relink ...: the stewards'
 // commands (cmd_persons.cpp; link is relink), offline or with --server.
 #include <charconv>
@@ -28,6 +29,8 @@ constexpr const char* kUsage =
     "       ehb admin --data DIR principal revoke NAME\n"
     "       ehb admin --data DIR principal rotate NAME [--overlap SECONDS]\n"
     "                 a new credential (stdout); the old one works for SECONDS more       [0]\n"
+    "       ehb admin --data DIR facility-key add|list|revoke ...   facilities' signing keys\n"
+    "                 (`ehb admin facility-key --help`)\n"
     "       ehb admin person|review|merge|unmerge|audit|unlink|link ... (--data DIR | --server HOST:PORT)\n"
     "                 the stewards' commands, as `ehb person --help` tells; link is relink\n";
 
@@ -93,10 +96,21 @@ bool is_data_directory(const std::string& data) {
     return false;
 }
 
+// The first word that is not a flag or a flag's value, or null.
+const char* first_word(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (argv[i][0] != '-') return argv[i];
+        ++i;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 int cmd_admin(int argc, char** argv) {
     if (int at = steward_word(argc, argv); at > 0) return stewards_command(argc, argv, at);
+    if (const char* w = first_word(argc, argv); w && std::strcmp(w, "facility-key") == 0)
+        return cmd_facility_key(argc, argv);
     std::string data;
     std::optional<std::string> role_arg, facility, province, overlap_arg;
     std::vector<std::string> words;  // principal ACTION [NAME]

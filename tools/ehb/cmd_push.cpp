@@ -1,7 +1,9 @@
-// ehb push [--server HOST:PORT] [--connections N] [--batch N] [--deadline SECONDS] [--stream S] FILE...
+// ehb push [--server HOST:PORT] [--connections N] [--batch N] [--deadline SECONDS] [--stream S]
+//          [--signing-key FILE] FILE...
 // Input files of any format (tools/ehb/inputs.hpp) to ehbd over the push protocol (docs/protocol.md).
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -24,7 +26,9 @@ constexpr const char* kUsage =
     "  --batch N                documents per batch (default 1000)\n"
     "  --deadline SECONDS       every batch must be answered within this time (default 300)\n"
     "  --stream S               streams S..S+N-1 instead of random ones: re-running with the same\n"
-    "                           --stream, --connections, --batch and files stores nothing twice\n";
+    "                           --stream, --connections, --batch and files stores nothing twice\n"
+    "  --signing-key FILE       sign each document with this PEM private key (Ed25519, ECDSA P-256\n"
+    "                           or RSA), registered for its facility with `ehb admin facility-key add`\n";
 
 int usage_error(const char* what, const char* arg) {
     std::fprintf(stderr, "ehb push: %s%s%s\n%s%s", what, arg ? ": " : "", arg ? arg : "", kUsage, kClientFlagsUsage);
@@ -52,11 +56,20 @@ int cmd_push(int argc, char** argv) {
             files.emplace_back(a);
             continue;
         }
-        if (a != "--connections" && a != "--batch" && a != "--deadline" && a != "--stream") {
+        if (a != "--connections" && a != "--batch" && a != "--deadline" && a != "--stream" && a != "--signing-key") {
             return usage_error("unknown option", argv[i]);
         }
         if (i + 1 >= argc) return usage_error("missing value for", argv[i]);
         std::string_view value = argv[++i];
+        if (a == "--signing-key") {
+            try {
+                options.signing_key = std::make_shared<const signatures::SigningKey>(read_small_file(std::string(value)));
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "ehb push: --signing-key %s: %s\n", argv[i], e.what());
+                return 2;
+            }
+            continue;
+        }
         bool ok = a == "--connections" ? parse_number<std::size_t>(value, options.connections, 1)
                   : a == "--batch"     ? parse_number<std::size_t>(value, options.batch, 1)
                   : a == "--deadline"  ? parse_number<uint64_t>(value, deadline, 1)

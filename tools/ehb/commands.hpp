@@ -19,5 +19,7 @@ int cmd_audit_reads(int argc, char** argv);  // the access audit: who read a cit
 int cmd_verify(int argc, char** argv);   // the log's tamper evidence and the indexes (storage/verify.hpp)
 int cmd_backup(int argc, char** argv);   // a hot backup (storage/backup.hpp)
 int cmd_restore(int argc, char** argv);
+int cmd_facility_key(int argc, char** argv);  // `ehb admin facility-key`: signing keys (engine/facility_keys.hpp)
+int cmd_proof(int argc, char** argv);         // a record's signature, verified again, with what was signed
 
 }  // namespace ehb::cli

@@ -26,4 +26,7 @@ bool read_documents(const std::vector<std::string>& files, const char* command,
 // The files' total size, or 0 when one of them is stdin or cannot be sized.
 uint64_t total_size(const std::vector<std::string>& files);
 
+// A small file's bytes (a key); throws std::runtime_error naming it when it cannot be read.
+std::string read_small_file(const std::string& path);
+
 }  // namespace ehb::cli

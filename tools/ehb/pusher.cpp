@@ -38,6 +38,7 @@ struct Pusher::Batch {
     uint64_t seq = 0;
     std::string bytes;                                    // the documents, back to back
     std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset and length of each
+    std::vector<std::string> signatures;                  // each one's, when signing
     bool sent = false;                                    // on the current connection
     uint32_t request_id = 0;
     Clock::time_point sent_at;
@@ -158,10 +159,15 @@ bool Pusher::add(std::string_view document) {
     if (stopped_) return false;
     Lane& lane = *lanes_[router_->route(document)];
     Batch& b = lane.filling;
-    std::size_t frame = kPushHeader + 4 * (b.spans.size() + 1) + b.bytes.size() + document.size();
-    if (!b.spans.empty() && frame > wire::kMaxFrame && !cut(lane, true)) return false;
+    std::string signature;
+    if (options_.signing_key) signature = options_.signing_key->sign(document);
+    const std::size_t per_signature = options_.signing_key ? 2 + options_.signing_key->key_id().size() + 4 : 0;
+    std::size_t frame = kPushHeader + (4 + per_signature) * (b.spans.size() + 1) + b.bytes.size() + document.size();
+    for (const std::string& s : b.signatures) frame += s.size();
+    if (!b.spans.empty() && frame + signature.size() > wire::kMaxFrame && !cut(lane, true)) return false;
     b.spans.emplace_back(b.bytes.size(), document.size());
     b.bytes.append(document);
+    if (options_.signing_key) b.signatures.push_back(std::move(signature));
     return b.spans.size() < options_.batch || cut(lane, true);
 }
 
@@ -219,7 +225,10 @@ milliseconds Pusher::remaining() const {
 
 void Pusher::send(net::Client& client, Lane& lane, Batch& batch) {
     std::vector<std::string_view> documents = batch.views();
-    batch.request_id = client.send_push(lane.stream, batch.seq, documents);
+    std::vector<wire::DocumentSignature> signatures;
+    signatures.reserve(batch.signatures.size());
+    for (const std::string& s : batch.signatures) signatures.push_back({options_.signing_key->key_id(), s});
+    batch.request_id = client.send_push(lane.stream, batch.seq, documents, signatures);
     batch.sent = true;
     batch.sent_at = Clock::now();
 }

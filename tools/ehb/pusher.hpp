@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/signatures.hpp"
 #include "net/client.hpp"
 #include "tools/ehb/summary.hpp"
 
@@ -31,6 +32,9 @@ struct PushOptions {
     uint32_t stream = 0;       // connection i uses stream + i
     std::chrono::seconds deadline{300};  // from start(): every batch answered by then, or the push fails
     std::size_t queue = 0;               // cut batches waiting per connection before add() blocks; 0: no limit
+    // Signs each document (PUSH format 2) when set; the signature is made once,
+    // when the document is added, so a resent batch repeats it exactly.
+    std::shared_ptr<const signatures::SigningKey> signing_key;
 };
 
 struct PushReport {

@@ -25,8 +25,10 @@ xmlsec1 --sign --privkey-pem rsa_key.pem,rsa_cert.pem --id-attr:Id GIAMDINHHS --
 # Signs THONGTINDONVI only: verifies, yet leaves the rest of the submission unsigned.
 xmlsec1 --sign --privkey-pem rsa_key.pem,rsa_cert.pem --id-attr:Id THONGTINDONVI --output rsa_part.xml templates/rsa_part.xml
 xmlsec1 --sign --privkey-pem rsa_key.pem,rsa_cert.pem --output edge.xml templates/edge.xml
+# A whole valid submission (../xml/xml130_inpatient.xml with the template's CHUKYDONVI) for ehbd's tests.
+xmlsec1 --sign --privkey-pem rsa_key.pem,rsa_cert.pem --output submission.xml templates/submission.xml
 sed -i 's/$/\r/' edge.xml  # xmlsec1 writes LF; the submission arrives with CRLF, which XML reads as LF
-for f in rsa_c14n rsa_exc_c14n ecdsa edge; do xmlsec1 --verify --insecure "$f.xml"; done
+for f in rsa_c14n rsa_exc_c14n ecdsa edge submission; do xmlsec1 --verify --insecure "$f.xml"; done
 xmlsec1 --verify --insecure --id-attr:Id GIAMDINHHS rsa_id.xml
 xmlsec1 --verify --insecure --id-attr:Id THONGTINDONVI rsa_part.xml
 
