@@ -134,7 +134,7 @@ std::optional<AccessRecord> decode_access(std::string_view row) {
 }
 
 uint64_t append_access(StoreWriter& w, const AccessRecord& a) {
-    const uint64_t seq = w.append_numbered(w.tables().reads, encode_access(a));
+    const uint64_t seq = w.append_read(encode_access(a));
     const auto key = index_key(a.person, seq);
     w.tables().reads_by_person.put(w.txn(), {key.data(), key.size()}, {});
     return seq;

@@ -48,7 +48,8 @@ inline constexpr std::size_t kMaxPurpose = 512;  // bytes; a longer purpose is r
 std::string encode_access(const AccessRecord& a);
 std::optional<AccessRecord> decode_access(std::string_view row);
 
-// Appends the read to `reads` and its index `reads_by_person`, in the caller's transaction.
+// Appends the read to `reads` (hash-chained: StoreWriter::append_read) and its index
+// `reads_by_person`, in the caller's transaction.
 uint64_t append_access(StoreWriter& w, const AccessRecord& a);
 
 struct AccessRow {

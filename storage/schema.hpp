@@ -53,6 +53,10 @@
 //                                                   the hash before entry 1 being 32 zero bytes; append-only
 //   checkpoints u64 sequence (INTEGERKEY)           chain::Checkpoint (120 bytes): seq, its chain hash, time,
 //                                                   key id, Ed25519 signature (storage/chain.hpp); append-only
+//   reads_chain u64 sequence (INTEGERKEY)           32 bytes: the `reads` row's chain hash, computed as in
+//                                                   `chain` over the row's stored bytes; append-only
+//   reads_checkpoints u64 sequence (INTEGERKEY)     chain::Checkpoint of the reads chain at that read, signed
+//                                                   under its own label (storage/chain.hpp); append-only
 //
 // Persons are numbered from 1 in the order they are created (docs/persons.md).
 //
@@ -115,11 +119,15 @@ inline constexpr Table kReadsByPerson{"reads_by_person", MDB_CREATE};
 // Append-only like the log, written with it (StoreWriter::append).
 inline constexpr Table kChain{"chain", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr Table kCheckpoints{"checkpoints", MDB_CREATE | MDB_INTEGERKEY};
+// The access audit's tamper evidence, written with it (StoreWriter::append_read).
+inline constexpr Table kReadsChain{"reads_chain", MDB_CREATE | MDB_INTEGERKEY};
+inline constexpr Table kReadsCheckpoints{"reads_checkpoints", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr std::array kTables{kMeta,         kLog,          kEpisodes,     kPersonLog,   kLinks,
                                     kMembers,      kPrincipals,   kBatches,      kAppointments, kPersons,
                                     kPersonBlocks, kPersonEvents, kPersonAudit,  kReviews,     kReviewQueue,
                                     kPersonRules,  kFeed,         kStats,        kFollowupSlips, kTokens,
-                                    kReads,        kReadsByPerson, kChain,       kCheckpoints};
+                                    kReads,        kReadsByPerson, kChain,       kCheckpoints,
+                                    kReadsChain,   kReadsCheckpoints};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;

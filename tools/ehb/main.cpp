@@ -53,7 +53,7 @@ constexpr const char* kUsage =
     "                                          manage who may connect to ehbd\n"
     "  admin  merge|unmerge|link|unlink|person|review|audit ...\n"
     "                                          the stewards' operations again (link is relink)\n"
-    "  verify --data DIR [--public-key FILE]   check the log's hash chain, signed checkpoints and indexes\n"
+    "  verify --data DIR [--public-key FILE]   check the hash chains (log, access audit), checkpoints, indexes\n"
     "  backup --data DIR --out DIR2            a verified hot backup while ehbd runs\n"
     "  restore --from DIR2 --data DIR          put a verified backup into an empty data directory\n"
     "\n"
