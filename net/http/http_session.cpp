@@ -127,8 +127,11 @@ asio::awaitable<void> HttpSession::requests() {
 asio::awaitable<bool> HttpSession::answer(const Request& request) {
     Exchange x{server_, request, connection_, peer_, {}, {}, {}, {}, {}, false};
     exchange_ = &x;
+    struct Forget {
+        const Exchange*& exchange;
+        ~Forget() { exchange = nullptr; }
+    } forget{exchange_};
     co_await route(x);
-    exchange_ = nullptr;
     if (x.streamed) co_return false;
     co_return co_await send(std::move(x.response), &request);
 }
