@@ -1,7 +1,10 @@
 #include "engine/access_log.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -44,6 +47,7 @@ std::string_view what_name(AccessWhat w) {
         case AccessWhat::book: return "book";
         case AccessWhat::book_fhir: return "book_fhir";
         case AccessWhat::episode: return "episode";
+        case AccessWhat::access_history: return "access_history";
     }
     return "unknown";
 }
@@ -134,7 +138,7 @@ std::optional<AccessRecord> decode_access(std::string_view row) {
 }
 
 uint64_t append_access(StoreWriter& w, const AccessRecord& a) {
-    const uint64_t seq = w.append_numbered(w.tables().reads, encode_access(a));
+    const uint64_t seq = w.append_read(encode_access(a));
     const auto key = index_key(a.person, seq);
     w.tables().reads_by_person.put(w.txn(), {key.data(), key.size()}, {});
     return seq;
@@ -179,6 +183,17 @@ std::optional<std::vector<AccessRow>> reads_of(const StoreReader& r, std::string
         out.push_back({seq, std::move(*a)});
     }
     return out;
+}
+
+schema::PersonKey book_person(const StoreReader& r, std::string_view id) {
+    const schema::PersonKey asked = lookup_key(id);
+    return asked ? root_of(r, asked) : schema::PersonKey{};
+}
+
+std::string offline_reader() {
+    const char* user = getlogin();
+    if (!user) user = std::getenv("USER");
+    return std::string("os.") + (user ? user : std::to_string(geteuid()));
 }
 
 void append_access_json(std::string& out, const AccessRow& row) {

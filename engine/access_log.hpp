@@ -21,7 +21,8 @@
 namespace ehb {
 
 enum class AccessChannel : uint8_t { wire = 1, http = 2, offline = 3 };  // offline: `ehb book --data`
-enum class AccessWhat : uint8_t { book = 1, book_fhir = 2, episode = 3 };
+// access_history: the book's access history itself (GET /v1/books/{id}/reads, `ehb audit-reads`).
+enum class AccessWhat : uint8_t { book = 1, book_fhir = 2, episode = 3, access_history = 4 };
 enum class AccessOutcome : uint8_t {
     served = 1,      // the book (or episode) was sent
     no_records = 2,  // the identifier leads to no record: nothing was sent
@@ -37,7 +38,7 @@ struct AccessRecord {
     AccessWhat what = AccessWhat::book;
     bool history = false;       // earlier versions were included
     AccessOutcome outcome = AccessOutcome::served;
-    uint32_t episodes = 0;      // how many episodes were sent
+    uint32_t episodes = 0;      // how many episodes were sent (0 for the access history)
     std::string identifier;     // as asked: an identifier, or facility/MA_LK for an episode
     std::string purpose;        // as the reader stated it (may be empty)
 };
@@ -48,7 +49,8 @@ inline constexpr std::size_t kMaxPurpose = 512;  // bytes; a longer purpose is r
 std::string encode_access(const AccessRecord& a);
 std::optional<AccessRecord> decode_access(std::string_view row);
 
-// Appends the read to `reads` and its index `reads_by_person`, in the caller's transaction.
+// Appends the read to `reads` (hash-chained: StoreWriter::append_read) and its index
+// `reads_by_person`, in the caller's transaction.
 uint64_t append_access(StoreWriter& w, const AccessRecord& a);
 
 struct AccessRow {
@@ -61,6 +63,15 @@ struct AccessRow {
 // (0: from the newest). nullopt when `id` is not an identifier ehb looks up.
 std::optional<std::vector<AccessRow>> reads_of(const StoreReader& r, std::string_view id, std::size_t limit,
                                                uint64_t before = 0);
+
+// The person whose book `id` leads to (the identifier itself when nobody
+// holds it), as a read of that book is filed; none when `id` is not an
+// identifier ehb looks up.
+schema::PersonKey book_person(const StoreReader& r, std::string_view id);
+
+// Who reads offline (`ehb book --data`, `ehb audit-reads`): "os." and the
+// operating-system login.
+std::string offline_reader();
 
 // One row as JSON (docs/http.md, "Access history").
 void append_access_json(std::string& out, const AccessRow& row);

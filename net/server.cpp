@@ -192,6 +192,7 @@ asio::awaitable<void> Server::watch_revocations() {
         boost::system::error_code ec;
         co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (stopping_) break;
+        if (http_) co_await http_->end_revoked_streams();
         const int64_t last = co_await asio::co_spawn(readers_, read_last_revocation(*store_), asio::use_awaitable);
         if (last == seen) continue;
         seen = last;

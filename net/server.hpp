@@ -73,7 +73,8 @@ public:
 private:
     boost::asio::awaitable<void> accept_loop();
     // Every second: a principal revoked since (by `ehb admin`, in any process)
-    // loses its open connections.
+    // loses its open connections, and an HTTP event stream ends once its
+    // principal or bearer token no longer holds.
     boost::asio::awaitable<void> watch_revocations();
     void begin_shutdown();
     void maybe_finish();

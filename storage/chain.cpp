@@ -17,7 +17,8 @@ namespace {
 using PkeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 
-constexpr std::string_view kCheckpointDomain{"ehb log checkpoint v1", 22};  // with its NUL
+constexpr std::string_view kLogDomain{"ehb log checkpoint v1", 22};      // with its NUL
+constexpr std::string_view kReadsDomain{"ehb reads checkpoint v1", 24};  // with its NUL
 
 std::string raw_public(EVP_PKEY* pkey) {
     std::string raw(32, '\0');
@@ -78,9 +79,9 @@ std::optional<Checkpoint> Checkpoint::from_bytes(std::string_view b) {
     return c;
 }
 
-std::string Checkpoint::signed_message() const {
+std::string Checkpoint::signed_message(Of of) const {
     auto b = bytes();
-    std::string m(kCheckpointDomain);
+    std::string m(of == Of::log ? kLogDomain : kReadsDomain);
     m.append(b.data(), kSize - signature.size());
     return m;
 }

@@ -32,7 +32,12 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// A row of the `checkpoints` table: the chain's hash at `seq`, signed.
+// Which chain a checkpoint signs: the log's (`checkpoints`) or the access
+// audit's (`reads_checkpoints`). Each is signed under its own label, so that
+// one can never pass for the other.
+enum class Of : uint8_t { log, reads };
+
+// A row of the `checkpoints` (or `reads_checkpoints`) table: the chain's hash at `seq`, signed.
 struct Checkpoint {
     static constexpr std::size_t kSize = 8 + 32 + 8 + 8 + 64;
     uint64_t seq = 0;
@@ -43,8 +48,8 @@ struct Checkpoint {
 
     std::array<char, kSize> bytes() const;
     static std::optional<Checkpoint> from_bytes(std::string_view b);
-    // What is signed: a domain-separation label, then seq, hash, time and key id as stored.
-    std::string signed_message() const;
+    // What is signed: the chain's domain-separation label, then seq, hash, time and key id as stored.
+    std::string signed_message(Of of = Of::log) const;
 };
 
 KeyId key_id_of(std::string_view raw_public_key);

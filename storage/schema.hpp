@@ -53,6 +53,10 @@
 //                                                   the hash before entry 1 being 32 zero bytes; append-only
 //   checkpoints u64 sequence (INTEGERKEY)           chain::Checkpoint (120 bytes): seq, its chain hash, time,
 //                                                   key id, Ed25519 signature (storage/chain.hpp); append-only
+//   reads_chain u64 sequence (INTEGERKEY)           32 bytes: the `reads` row's chain hash, computed as in
+//                                                   `chain` over the row's stored bytes; append-only
+//   reads_checkpoints u64 sequence (INTEGERKEY)     chain::Checkpoint of the reads chain at that read, signed
+//                                                   under its own label (storage/chain.hpp); append-only
 //
 // Persons are numbered from 1 in the order they are created (docs/persons.md).
 //
@@ -82,7 +86,8 @@ inline constexpr uint32_t kFormatVersion = 8;  // 2: principals and batches; 3: 
                                                 // 6: the change feed
                                                 // 7: the log's hash chain and signed checkpoints, the
                                                 // access audit, scrypt credentials and their rotation
-                                                // 8: facility signing keys, each record's signature evidence
+                                                // 8: facility signing keys, each record's signature evidence,
+                                                // the access audit's hash chain and checkpoints
 
 struct Table {
     const char* name;
@@ -116,13 +121,17 @@ inline constexpr Table kReadsByPerson{"reads_by_person", MDB_CREATE};
 // Append-only like the log, written with it (StoreWriter::append).
 inline constexpr Table kChain{"chain", MDB_CREATE | MDB_INTEGERKEY};
 inline constexpr Table kCheckpoints{"checkpoints", MDB_CREATE | MDB_INTEGERKEY};
+// The access audit's tamper evidence, written with it (StoreWriter::append_read).
+inline constexpr Table kReadsChain{"reads_chain", MDB_CREATE | MDB_INTEGERKEY};
+inline constexpr Table kReadsCheckpoints{"reads_checkpoints", MDB_CREATE | MDB_INTEGERKEY};
 // The facilities' registered signing keys (engine/facility_keys.hpp).
 inline constexpr Table kFacilityKeys{"facility_keys", MDB_CREATE};
 inline constexpr std::array kTables{kMeta,         kLog,          kEpisodes,     kPersonLog,   kLinks,
                                     kMembers,      kPrincipals,   kBatches,      kAppointments, kPersons,
                                     kPersonBlocks, kPersonEvents, kPersonAudit,  kReviews,     kReviewQueue,
                                     kPersonRules,  kFeed,         kStats,        kFollowupSlips, kTokens,
-                                    kReads,        kReadsByPerson, kChain,       kCheckpoints, kFacilityKeys};
+                                    kReads,        kReadsByPerson, kChain,       kCheckpoints,
+                                    kReadsChain,   kReadsCheckpoints, kFacilityKeys};
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";  // u32
 // zstd dictionaries: "zstd_dict/" + 10-digit dictionary ID → dictionary bytes;

@@ -155,26 +155,59 @@ void StoreWriter::load_chain_head() {
         std::memcpy(chain_head_.data(), v.data(), 32);
     }
     chain_loaded_ = true;
-    if (chain_.key) before_commit(&chain_, [](StoreWriter& w) { w.checkpoint_if_due(); });
+    sign_before_commit();
 }
 
+uint64_t StoreWriter::append_read(std::string_view row) {
+    if (!reads_loaded_) load_reads_head();
+    const uint64_t seq = last_read_ + 1;
+    const std::string_view key(reinterpret_cast<const char*>(&seq), sizeof seq);
+    t_.reads.put(txn_, key, row, MDB_APPEND);
+    reads_head_ = chain_.hasher.next(reads_head_, seq, row);
+    t_.reads_chain.put(txn_, key, {reinterpret_cast<const char*>(reads_head_.data()), reads_head_.size()},
+                       MDB_APPEND);
+    last_read_ = seq;
+    return seq;
+}
+
+void StoreWriter::load_reads_head() {
+    last_read_ = last_numbered(t_.reads);
+    std::string_view v;
+    if (last_read_ > 0) {
+        if (!t_.reads_chain.get(txn_, {reinterpret_cast<const char*>(&last_read_), sizeof last_read_}, v) ||
+            v.size() != 32)
+            throw std::runtime_error("reads_chain: no hash for read " + std::to_string(last_read_));
+        std::memcpy(reads_head_.data(), v.data(), 32);
+    }
+    reads_loaded_ = true;
+    sign_before_commit();
+}
+
+void StoreWriter::sign_before_commit() {
+    if (chain_.key && !runs_before_commit(&chain_)) before_commit(&chain_, [](StoreWriter& w) { w.checkpoint_if_due(); });
+}
+
+// Each chain the transaction extended gets a checkpoint when one is due.
 void StoreWriter::checkpoint_if_due() {
-    const uint64_t seq = next_seq_ - 1;
+    if (chain_loaded_) checkpoint_if_due(t_.checkpoints, next_seq_ - 1, chain_head_, chain::Of::log);
+    if (reads_loaded_) checkpoint_if_due(t_.reads_checkpoints, last_read_, reads_head_, chain::Of::reads);
+}
+
+void StoreWriter::checkpoint_if_due(const lmdb::Dbi& table, uint64_t seq, const chain::Hash& head, chain::Of of) {
     const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-    lmdb::Cursor c(txn_, t_.checkpoints);
+    lmdb::Cursor c(txn_, table);
     std::string_view k, v;
     if (c.get(k, v, MDB_LAST)) {
         auto last = chain::Checkpoint::from_bytes(v);
-        if (!last) throw std::runtime_error("checkpoints: value of unexpected size");
+        if (!last) throw std::runtime_error("checkpoint: value of unexpected size");
         if (seq - last->seq < chain_.checkpoint_entries && now - last->time_us < chain_.checkpoint_us) return;
     }
-    chain::Checkpoint cp{seq, chain_head_, now, chain_.key->id(), {}};
-    cp.signature = chain_.key->sign(cp.signed_message());
+    chain::Checkpoint cp{seq, head, now, chain_.key->id(), {}};
+    cp.signature = chain_.key->sign(cp.signed_message(of));
     const auto row = cp.bytes();
-    t_.checkpoints.put(txn_, {reinterpret_cast<const char*>(&seq), sizeof seq}, {row.data(), row.size()},
-                       MDB_APPEND);
+    table.put(txn_, {reinterpret_cast<const char*>(&seq), sizeof seq}, {row.data(), row.size()}, MDB_APPEND);
 }
 
 uint64_t StoreWriter::append_feed(const schema::FeedEntry& entry) {
@@ -404,6 +437,8 @@ void Store::init_schema() {
     tables_.reads_by_person = open(schema::kReadsByPerson);
     tables_.chain = open(schema::kChain);
     tables_.checkpoints = open(schema::kCheckpoints);
+    tables_.reads_chain = open(schema::kReadsChain);
+    tables_.reads_checkpoints = open(schema::kReadsCheckpoints);
     tables_.facility_keys = open(schema::kFacilityKeys);
     if (!read_only) {
         open_checkpoint_key();  // only once the directory is known to be a store of this format

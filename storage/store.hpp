@@ -50,10 +50,11 @@ struct Tables {
     lmdb::Dbi reads, reads_by_person; // the access audit (engine/access_log.hpp)
     lmdb::Dbi facility_keys;          // engine/facility_keys.hpp
     lmdb::Dbi chain, checkpoints;     // the log's tamper evidence (storage/chain.hpp)
+    lmdb::Dbi reads_chain, reads_checkpoints;  // the access audit's
 };
 
-// What a write transaction needs to extend the log's hash chain and sign
-// checkpoints; the Store keeps it between transactions.
+// What a write transaction needs to extend the hash chains (the log's and the
+// access audit's) and sign checkpoints; the Store keeps it between transactions.
 struct ChainContext {
     chain::Hasher hasher;
     std::optional<chain::SigningKey> key;  // none in a read-only store
@@ -170,6 +171,10 @@ public:
     void remove_member(schema::PersonKey owner, schema::PersonKey member);
     // Appends a row under the next number of an append-only table and returns the number.
     uint64_t append_numbered(const lmdb::Dbi& table, std::string_view row);
+    // Appends a row to the access audit (`reads`) under the next number, and
+    // its chain hash to `reads_chain`, and returns the number; checkpointed
+    // like the log, in `reads_checkpoints`.
+    uint64_t append_read(std::string_view row);
     void put_numbered(const lmdb::Dbi& table, uint64_t id, std::string_view row);  // reviews only: decisions
     void queue_review(uint32_t uncertainty, uint64_t id, bool open);  // adds, or removes when !open
     void set_never_link(uint64_t a, uint64_t b);
@@ -194,11 +199,17 @@ public:
 
 private:
     void load_chain_head();
+    void load_reads_head();
+    void sign_before_commit();  // registers checkpoint_if_due, once
     void checkpoint_if_due();
+    void checkpoint_if_due(const lmdb::Dbi& table, uint64_t seq, const chain::Hash& head, chain::Of of);
 
     ChainContext& chain_;
     chain::Hash chain_head_{};  // the hash of entry next_seq_ - 1, once loaded
     bool chain_loaded_ = false;
+    chain::Hash reads_head_{};  // the hash of read last_read_, once loaded
+    uint64_t last_read_ = 0;
+    bool reads_loaded_ = false;
     uint64_t next_seq_;
     uint64_t next_feed_;
     std::vector<std::pair<const void*, std::function<void(StoreWriter&)>>> before_commit_;

@@ -1,5 +1,5 @@
-// ehb verify: checks a store's tamper evidence and the indexes that point into
-// the log, in one read transaction (a running ehbd keeps writing meanwhile).
+// ehb verify: checks a store's tamper evidence (the log's hash chain and the
+// access audit's) and the indexes that point into them, in one read transaction (a running ehbd keeps writing meanwhile).
 #pragma once
 
 #include <cstdint>
@@ -25,9 +25,13 @@ struct VerifyReport {
     uint64_t entries = 0;
     uint64_t checkpoints = 0;
     uint64_t last_checkpoint = 0;  // its seq, 0 when there is none
+    uint64_t reads = 0;            // the access audit's rows (engine/access_log.hpp)
+    uint64_t reads_checkpoints = 0;
+    uint64_t last_reads_checkpoint = 0;
 
     bool ok() const { return problem.empty(); }
-    // "verified: N log entries, C checkpoints (last at S), indexes consistent", or the problem.
+    // "verified: N log entries, C checkpoints (last at S), R reads, D reads checkpoints (last at T),
+    // indexes consistent", or the problem.
     std::string summary() const;
 };
 

@@ -238,8 +238,37 @@ TEST_F(AccessAudit, HttpReadsRefusalsAndEmptyBooksAreAuditedAndTheHistoryIsServe
     EXPECT_EQ(c.get("/v1/books/001090012345/reads", as_hcm).status, 403u);
 }
 
+// Reading a book's access history is itself a read, recorded before the history leaves.
+TEST_F(AccessAudit, ReadingTheAccessHistoryOverHttpIsAudited) {
+    test::HttpClient c(ehbd->http_port());
+    const auto as_reader = std::vector<std::pair<std::string, std::string>>{{"Authorization", test::basic(reader)}};
+    const auto as_hcm = std::vector<std::pair<std::string, std::string>>{{"Authorization", test::basic(hcm)}};
+    test::Answer a = c.get("/v1/books/001090012345/reads?purpose=citizen%20request", as_reader);
+    ASSERT_EQ(a.status, 200u) << a.body;
+    EXPECT_TRUE(test::contains(a.body, "\"reads\":[]")) << a.body;  // recorded once read, so not in its own answer
+    EXPECT_EQ(c.get("/v1/books/001090012345/reads", as_hcm).status, 403u);
+    EXPECT_EQ(c.get("/v1/books/12345/reads", as_reader).status, 400u);  // no book: nothing to record
+    EXPECT_EQ(c.get("/v1/books/001090012345/reads?purpose=" + std::string(513, 'x'), as_reader).status, 400u);
+
+    a = c.get("/v1/books/DN4010123456789/reads", as_reader);  // the same book by its card
+    ASSERT_EQ(a.status, 200u) << a.body;
+    test::Json json;
+    auto reads = json.parse(a.body)["reads"].get_array();
+    ASSERT_EQ(reads.size(), 2u) << a.body;
+    EXPECT_EQ(test::str(reads.at(0), "what"), "access_history");
+    EXPECT_EQ(test::str(reads.at(0), "principal"), "so-yte-79");
+    EXPECT_EQ(test::str(reads.at(0), "outcome"), "denied");
+    EXPECT_EQ(test::str(reads.at(1), "what"), "access_history");
+    EXPECT_EQ(test::str(reads.at(1), "principal"), "vneid");
+    EXPECT_EQ(test::str(reads.at(1), "channel"), "http");
+    EXPECT_EQ(test::str(reads.at(1), "outcome"), "served");
+    EXPECT_EQ(test::str(reads.at(1), "identifier"), "001090012345");
+    EXPECT_EQ(test::str(reads.at(1), "purpose"), "citizen request");
+    EXPECT_TRUE(test::contains(a.body, "\"episodes\":0")) << a.body;
+}
+
 // `ehb book --data` records its read like ehbd does, and `ehb audit-reads` lists
-// the history while ehbd runs on the same directory.
+// the history while ehbd runs on the same directory, recording that reading too.
 TEST_F(AccessAudit, OfflineReadsAreAuditedAndTheCommandListsTheHistory) {
     const std::string ehb = EHB_BINARY;
     const test::Output book =
@@ -255,6 +284,17 @@ TEST_F(AccessAudit, OfflineReadsAreAuditedAndTheCommandListsTheHistory) {
     EXPECT_EQ(test::str(reads.at(0), "purpose"), "court order 12/2026");
     EXPECT_EQ(test::str(reads.at(0), "principal").rfind("os.", 0), 0u);
     EXPECT_EQ(test::run_command(ehb + " audit-reads --data " + data.string() + " 12345 2>/dev/null").exit_code, 2);
+
+    const test::Output again = test::run_command(ehb + " audit-reads --data " + data.string() +
+                                                 " --purpose 'citizen request' 001090012345");
+    ASSERT_EQ(again.exit_code, 0) << again.out;
+    auto later = json.parse(again.out)["reads"].get_array();
+    ASSERT_EQ(later.size(), 2u) << again.out;
+    EXPECT_EQ(test::str(later.at(0), "what"), "access_history");
+    EXPECT_EQ(test::str(later.at(0), "channel"), "offline");
+    EXPECT_EQ(test::str(later.at(0), "identifier"), "DN4010123456789");
+    EXPECT_EQ(test::str(later.at(0), "principal").rfind("os.", 0), 0u);
+    EXPECT_EQ(test::str(later.at(1), "what"), "book");
 }
 
 }  // namespace

@@ -187,7 +187,8 @@ TEST(Backup, VerifyCommandExitCodesAndMessages) {
     fill(data, 2);
     const Output ok = ehb("verify --data " + data.string());
     EXPECT_EQ(ok.exit_code, 0);
-    EXPECT_EQ(ok.out, "verified: 50 log entries, 1 checkpoint (last at 25), indexes consistent\n");
+    EXPECT_EQ(ok.out, "verified: 50 log entries, 1 checkpoint (last at 25), 0 reads, 0 reads checkpoints, indexes "
+                      "consistent\n");
 
     write_public_key(data / "checkpoint.key", dir / "own.pem");
     EXPECT_EQ(ehb("verify --data " + data.string() + " --public-key " + (dir / "own.pem").string()).exit_code, 0);

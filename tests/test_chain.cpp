@@ -107,7 +107,8 @@ TEST(Chain, IntactStoreVerifies) {
     EXPECT_EQ(report.entries, 3u * kBatch);
     EXPECT_EQ(report.checkpoints, 3u);
     EXPECT_EQ(report.last_checkpoint, 3u * kBatch);
-    EXPECT_EQ(report.summary(), "verified: 60 log entries, 3 checkpoints (last at 60), indexes consistent");
+    EXPECT_EQ(report.summary(),
+              "verified: 60 log entries, 3 checkpoints (last at 60), 0 reads, 0 reads checkpoints, indexes consistent");
     EXPECT_TRUE(std::filesystem::exists(dir / "data" / "checkpoint.key"));
     EXPECT_TRUE(store.created_checkpoint_key());
     EXPECT_EQ(std::filesystem::status(dir / "data" / "checkpoint.key").permissions() & std::filesystem::perms::all,

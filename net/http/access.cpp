@@ -45,37 +45,52 @@ asio::awaitable<bool> record_read(Exchange& x, AccessRecord read) {
 }
 
 asio::awaitable<void> get_book_reads(Exchange& x) {
-    if (!only_params(x, {"limit", "before"})) co_return;
-    if (x.principal->role == Role::province) {
-        x.response = error(bhttp::status::forbidden, "FORBIDDEN",
-                           "a book's access history is for its citizen (through a reader) and for admins");
-        co_return;
-    }
+    if (!only_params(x, {"limit", "before", "purpose"})) co_return;
     const auto limit = number_param(x, "limit", 100, 1, 1000);
     if (!limit) co_return;
     const auto before = number_param(x, "before", 0, 0, UINT64_MAX);
     if (!before) co_return;
+    auto purpose = purpose_param(x);
+    if (!purpose) co_return;
     const std::string id(x.param("id"));
-    x.response = co_await on_readers(x.server, [&]() -> Response {
-        auto rows = x.server.store().read([&](const StoreReader& r) { return reads_of(r, id, *limit, *before); });
-        if (!rows) {
+    // Reading the history is itself a read of the book's audit, recorded like one.
+    AccessRecord read{0, {}, x.principal->name, x.principal->role, AccessChannel::http, AccessWhat::access_history,
+                      false, AccessOutcome::served, 0, id, std::move(*purpose)};
+    Response response = co_await on_readers(x.server, [&]() -> Response {
+        std::vector<AccessRow> rows;
+        x.server.store().read([&](const StoreReader& r) {
+            read.person = book_person(r, id);
+            if (read.person && x.principal->role != Role::province) rows = *reads_of(r, id, *limit, *before);
+            return 0;
+        });
+        if (!read.person) {
             return bad_parameter("id", "not a citizen ID (12 digits), card number (15 characters), social-insurance "
                                        "code (10 digits) or old ID (9 digits)");
+        }
+        if (x.principal->role == Role::province) {
+            read.outcome = AccessOutcome::denied;
+            return error(bhttp::status::forbidden, "FORBIDDEN",
+                         "a book's access history is for its citizen (through a reader) and for admins");
         }
         Response out;
         out.body = "{\"identifier\":";
         append_canonical_string(out.body, id);
         out.body += ",\"reads\":[";
-        for (std::size_t i = 0; i < rows->size(); ++i) {
+        for (std::size_t i = 0; i < rows.size(); ++i) {
             if (i) out.body += ',';
-            append_access_json(out.body, (*rows)[i]);
+            append_access_json(out.body, rows[i]);
         }
         out.body += ']';
         // The cursor for the next page: older reads than the last one shown.
-        if (rows->size() == *limit) append_json_number(out.body, "next_before", rows->back().seq);
+        if (rows.size() == *limit) append_json_number(out.body, "next_before", rows.back().seq);
         out.body += '}';
         return out;
     });
+    if (read.person) {
+        read.at_us = now_us();
+        if (!co_await record_read(x, std::move(read))) co_return;
+    }
+    x.response = std::move(response);
 }
 
 }  // namespace ehb::net::http

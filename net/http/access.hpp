@@ -16,7 +16,8 @@ std::optional<std::string> purpose_param(Exchange& x);
 // it is durable. False when the writer has failed (x.response is then a 503).
 boost::asio::awaitable<bool> record_read(Exchange& x, AccessRecord read);
 
-// GET /v1/books/{id}/reads: the book's access history, newest first.
+// GET /v1/books/{id}/reads: the book's access history, newest first. Reading
+// it is recorded too (what: access_history), before the answer leaves.
 boost::asio::awaitable<void> get_book_reads(Exchange& x);
 
 }  // namespace ehb::net::http

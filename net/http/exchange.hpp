@@ -52,6 +52,7 @@ struct Connection {
     HttpStream& stream;
     asio::steady_timer& wake;  // cancelled when something changed: shutdown, or what the handler waits for
     bool draining = false;     // the server is stopping: finish the stream
+    bool revoked = false;      // the stream's principal or bearer token no longer holds: end it now
 };
 
 struct Exchange {

@@ -10,7 +10,9 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "engine/ingest.hpp"
 #include "net/http/http_session.hpp"
+#include "net/http/tokens.hpp"
 #include "net/log.hpp"
 #include "net/server.hpp"
 
@@ -95,6 +97,45 @@ void HttpServer::shutdown() {
     std::vector<std::shared_ptr<HttpSession>> open;
     for (auto& [_, s] : sessions_) open.push_back(s);
     for (auto& s : open) s->drain();
+}
+
+namespace {
+
+struct StreamOwner {
+    std::string principal, bearer;  // bearer: empty for Basic
+};
+
+// Whether each stream's credentials still hold. A coroutine function rather
+// than a capturing lambda (g++ 12 destroys those captures twice in co_spawn).
+asio::awaitable<std::vector<bool>> still_hold(const Store& store, std::vector<StreamOwner> owners, int64_t now) {
+    std::vector<bool> out;
+    store.read([&](const StoreReader& r) {
+        for (const StreamOwner& o : owners) {
+            const auto p = o.bearer.empty() ? active_principal(r, o.principal) : token_principal(r, o.bearer, now);
+            out.push_back(p && p->name == o.principal);
+        }
+        return 0;
+    });
+    co_return out;
+}
+
+}  // namespace
+
+asio::awaitable<void> HttpServer::end_revoked_streams() {
+    std::vector<std::shared_ptr<HttpSession>> streaming;
+    std::vector<StreamOwner> owners;
+    for (auto& [_, s] : sessions_) {
+        const Exchange* x = s->stream();
+        if (!x || !x->principal) continue;
+        streaming.push_back(s);
+        owners.push_back({x->principal->name, x->bearer});
+    }
+    if (streaming.empty()) co_return;
+    const std::vector<bool> hold = co_await asio::co_spawn(
+        server_.readers(), still_hold(server_.store(), std::move(owners), now_us()), asio::use_awaitable);
+    for (std::size_t i = 0; i < streaming.size(); ++i) {
+        if (!hold[i] && streaming[i]->stream()) streaming[i]->revoked();
+    }
 }
 
 void HttpServer::closed(HttpSession* session) {

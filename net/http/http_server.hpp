@@ -47,6 +47,9 @@ public:
     const Router& router() const { return router_; }
     bool stopping() const { return stopping_; }
     void closed(HttpSession* session);
+    // Ends the event streams whose principal was revoked, or whose bearer
+    // token was revoked or expired (ehbd's revocation watch, every second).
+    boost::asio::awaitable<void> end_revoked_streams();
 
 private:
     static boost::asio::awaitable<void> accept_loop(HttpServer* self);

@@ -35,6 +35,11 @@ void HttpSession::drain() {
     if (phase_ == Phase::waiting) stream_.next_layer().cancel();  // between requests: nothing is lost
 }
 
+void HttpSession::revoked() {
+    connection_.revoked = true;
+    wake_.cancel();
+}
+
 asio::awaitable<void> HttpSession::serve(std::shared_ptr<HttpSession> self) {
     try {
         co_await self->requests();
@@ -121,6 +126,11 @@ asio::awaitable<void> HttpSession::requests() {
 
 asio::awaitable<bool> HttpSession::answer(const Request& request) {
     Exchange x{server_, request, connection_, peer_, {}, {}, {}, {}, {}, false};
+    exchange_ = &x;
+    struct Forget {
+        const Exchange*& exchange;
+        ~Forget() { exchange = nullptr; }
+    } forget{exchange_};
     co_await route(x);
     if (x.streamed) co_return false;
     co_return co_await send(std::move(x.response), &request);

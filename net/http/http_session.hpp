@@ -23,6 +23,9 @@ public:
     void start();
     void refuse();  // the server holds its maximum of connections: 503, then close
     void drain();   // shutdown: finish the request being read or answered, then close; an event stream ends
+    // The event stream this connection is answering (its request, principal and bearer token), if any.
+    const Exchange* stream() const { return exchange_ && exchange_->streamed ? exchange_ : nullptr; }
+    void revoked();  // the stream's principal or token was revoked: it ends without another change
 
 private:
     enum class Phase { waiting, reading, answering };
@@ -45,6 +48,7 @@ private:
     std::string peer_;
     std::string certificate_cn_;  // mutual TLS: the principal the client's certificate names
     Phase phase_ = Phase::waiting;
+    const Exchange* exchange_ = nullptr;  // the request being answered
 };
 
 }  // namespace ehb::net::http

@@ -23,6 +23,11 @@ namespace {
 // A client that takes nothing for this long is dropped.
 constexpr std::chrono::seconds kWriteTimeout{60};
 
+// The last event of a stream whose principal or token was revoked (or the token expired).
+constexpr std::string_view kRevokedEvent =
+    "event: revoked\ndata: {\"error\":{\"code\":\"REVOKED\",\"message\":\"the principal or its bearer token was "
+    "revoked, or the token expired\"}}\n\n";
+
 // What the pump delivered and the connection has not written yet.
 struct Pending {
     std::string text;
@@ -131,6 +136,7 @@ boost::asio::awaitable<void> get_feed(Exchange& x) {
         });
     pump->start();
     while (!ec) {
+        if (x.connection.revoked) break;  // nothing more for a principal who may no longer read
         if (!pending->text.empty()) {
             const std::string text = std::move(pending->text);
             pending->text.clear();
@@ -149,6 +155,11 @@ boost::asio::awaitable<void> get_feed(Exchange& x) {
     pump->stop();
     if (ec) co_return;
     stream.next_layer().expires_after(kWriteTimeout);
+    if (x.connection.revoked) {
+        co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(std::string_view(kRevokedEvent))),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;
+    }
     co_await asio::async_write(stream, bhttp::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
 }
 

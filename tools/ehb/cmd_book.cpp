@@ -1,10 +1,7 @@
 // ehb book --data DIR [--history] [--format json|fhir] [--purpose TEXT] ID         (the store, offline)
 // ehb book --server HOST:PORT [--history] [--format json|fhir] [--purpose TEXT] ID (ehbd, over the push protocol)
 // Either way the read is recorded in the access audit (engine/access_log.hpp).
-#include <unistd.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -34,13 +31,6 @@ void print(std::string json) {
     std::fwrite(json.data(), 1, json.size(), stdout);
 }
 
-// Who reads offline: the operating-system account, as the access audit names it.
-std::string os_reader() {
-    const char* user = getlogin();
-    if (!user) user = std::getenv("USER");
-    return std::string("os.") + (user ? user : std::to_string(geteuid()));
-}
-
 int from_store(const std::string& data, const std::string& id, bool history, bool fhir, const std::string& purpose) {
     if (!std::filesystem::exists(std::filesystem::path(data) / "data.mdb")) {
         std::fprintf(stderr, "ehb book: %s is not an ehb data directory (no data.mdb)\n", data.c_str());
@@ -55,7 +45,7 @@ int from_store(const std::string& data, const std::string& id, bool history, boo
     }
     std::string out = fhir ? book_fhir(book) : book_json(book);
     // Durably recorded before the book is shown, as ehbd does.
-    AccessRecord read{now_us(), book.root, os_reader(), Role::admin, AccessChannel::offline,
+    AccessRecord read{now_us(), book.root, offline_reader(), Role::admin, AccessChannel::offline,
                       fhir ? AccessWhat::book_fhir : AccessWhat::book, history,
                       book.episodes.empty() ? AccessOutcome::no_records : AccessOutcome::served,
                       static_cast<uint32_t>(book.episodes.size()), id, purpose};

@@ -1,6 +1,6 @@
 // ehb verify --data DIR [--public-key FILE]...
-// Checks the log's hash chain, its signed checkpoints and the indexes that
-// point into the log (docs/operations.md, "Tamper evidence, backup and restore").
+// Checks the hash chains of the log and of the access audit, their signed
+// checkpoints and the indexes that point into them (docs/operations.md, "Tamper evidence, backup and restore").
 #include <unistd.h>
 
 #include <cstdio>
@@ -16,9 +16,10 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ehb verify --data DIR [--public-key FILE]...\n"
-    "  Recomputes the log's hash chain from its first entry, checks that every entry decodes,\n"
-    "  that every checkpoint is signed and matches the chain, that the log does not end before\n"
-    "  its newest checkpoint, and that the indexes point at existing entries. Safe while ehbd\n"
+    "  Recomputes the log's hash chain from its first entry, and the access audit's (`reads`)\n"
+    "  from its first read, checks that every entry decodes, that every checkpoint is signed and\n"
+    "  matches its chain, that neither ends before its newest checkpoint, and that the indexes\n"
+    "  point at existing entries and reads (each read filed once). Safe while ehbd\n"
     "  runs (one read transaction). Checkpoints are checked with the keys registered in the\n"
     "  store, or with --public-key only (an Ed25519 public key in PEM, kept outside DIR).\n"
     "  Exit 0 when the store verifies, 1 naming the first problem.\n";
