@@ -12,6 +12,7 @@
 #include <string>
 
 #include "net/http/exchange.hpp"
+#include "net/per_address.hpp"
 
 namespace ehb::net::http {
 
@@ -23,6 +24,7 @@ public:
     void start();
     void refuse();  // the server holds its maximum of connections: 503, then close
     void drain();   // shutdown: finish the request being read or answered, then close; an event stream ends
+    const Address& address() const { return address_; }  // the client's
 
 private:
     enum class Phase { waiting, reading, answering };
@@ -43,6 +45,7 @@ private:
     boost::asio::steady_timer wake_;
     Connection connection_{stream_, wake_};
     std::string peer_;
+    Address address_;
     std::string certificate_cn_;  // mutual TLS: the principal the client's certificate names
     Phase phase_ = Phase::waiting;
 };
