@@ -24,7 +24,7 @@ const char* const kServerUsage =
     "  --max-connections N              connections, server-wide                      [4096]\n"
     "  --max-connections-per-principal N                                              [1024]\n"
     "  --max-connections-per-address N  on each port, per client address (IPv6: /64) [256]\n"
-    "  --auth-failures-per-minute N     logins tried per address and minute before\n"
+    "  --auth-failures-per-minute N     failed logins per address and minute before\n"
     "                                   the next are refused unchecked                [20]\n"
     "  --handshake-timeout-ms MS        HELLO and AUTH must be done within            [10000]\n"
     "  --frame-timeout-ms MS            a frame's payload must arrive within          [30000]\n"

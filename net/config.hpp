@@ -27,8 +27,8 @@ struct ServerConfig {
     // facilities behind one NAT or a portal push over several connections,
     // while one address alone cannot fill the server (docs/operations.md "Abuse").
     uint32_t max_connections_per_address = 256;
-    // Logins (binary AUTH, HTTP Basic or Bearer) tried from one address in a
-    // minute; beyond, they are refused before the slow credential check.
+    // Failed logins (binary AUTH, HTTP Basic or Bearer) from one address in a
+    // minute; beyond, logins are refused before the slow credential check.
     uint32_t auth_failures_per_minute = 20;
     std::chrono::milliseconds handshake_timeout{10'000};
     std::chrono::milliseconds frame_timeout{30'000};

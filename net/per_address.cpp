@@ -46,14 +46,15 @@ unsigned FailedLogins::attempt(const Address& address, Clock::time_point now) {
             windows_.erase(oldest_first_.front());
             oldest_first_.pop_front();
         }
-        it = windows_.emplace(k, Window{now, 0, oldest_first_.insert(oldest_first_.end(), k)}).first;
+        it = windows_.emplace(k, Window{now, 0, 0, oldest_first_.insert(oldest_first_.end(), k)}).first;
     } else if (now - it->second.start >= kWindow) {
-        it->second = Window{now, 0, it->second.age};
+        // A check under way when its window ends no longer counts: nothing lingers beyond a window.
+        it->second = Window{now, 0, 0, it->second.age};
         oldest_first_.splice(oldest_first_.end(), oldest_first_, it->second.age);
     }
     Window& w = it->second;
-    if (w.tries < per_minute_) {
-        ++w.tries;
+    if (w.failed < per_minute_ && (w.failed == 0 || w.failed + w.checking < per_minute_)) {
+        ++w.checking;
         return 0;
     }
     ++refused_;
@@ -61,9 +62,11 @@ unsigned FailedLogins::attempt(const Address& address, Clock::time_point now) {
     return left < 1 ? 1u : unsigned(left);
 }
 
-void FailedLogins::succeeded(const Address& address) {
+void FailedLogins::finished(const Address& address, bool succeeded) {
     auto it = windows_.find(key(address));
-    if (it != windows_.end() && it->second.tries > 0) --it->second.tries;
+    if (it == windows_.end()) return;  // forgotten meanwhile
+    if (it->second.checking > 0) --it->second.checking;
+    if (!succeeded) ++it->second.failed;
 }
 
 }  // namespace ehb::net

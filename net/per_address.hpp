@@ -1,5 +1,5 @@
 // Limits kept per client address (docs/operations.md "Abuse"): the open
-// connections on one port, and the logins tried from it. An IPv6 address
+// connections on one port, and the logins failed from it. An IPv6 address
 // counts as its /64, which one site usually holds whole. I/O thread only.
 #pragma once
 
@@ -35,19 +35,20 @@ private:
     std::map<Address, Entry> open_;
 };
 
-// At most `per_minute` logins tried from one address in a minute (its window
-// starts with its first try): beyond, a login is refused before its
-// credential is checked, the slow hash a flood would otherwise keep busy. A
-// try counts from the moment it starts (however many connections try at
-// once) and stops counting when it succeeds. Addresses beyond `max_addresses`
-// forget the oldest window.
+// At most `per_minute` failed logins from one address in a minute (its window
+// starts with its first login): beyond, a login is refused before its
+// credential is checked, the slow hash a flood would otherwise keep busy.
+// Once an address has failed, the logins under way count as failures until
+// they end, so a flood over many connections at once is bounded too; an
+// address that never failed may log in on as many connections at once as it
+// likes. Addresses beyond `max_addresses` forget the oldest window.
 class FailedLogins {
 public:
     explicit FailedLogins(uint32_t per_minute, std::size_t max_addresses = 100'000)
         : per_minute_(per_minute), max_addresses_(max_addresses) {}
-    // 0 when the login may be checked (it now counts), else the seconds until this address may try again.
+    // 0 when the login may be checked (finished() must follow), else the seconds until this address may try again.
     unsigned attempt(const Address& address, Clock::time_point now);
-    void succeeded(const Address& address);
+    void finished(const Address& address, bool succeeded);
     uint64_t refused() const { return refused_; }
     std::size_t addresses() const { return windows_.size(); }
 
@@ -56,7 +57,7 @@ public:
 private:
     struct Window {
         Clock::time_point start;
-        uint32_t tries = 0;
+        uint32_t failed = 0, checking = 0;
         std::list<Address>::iterator age;
     };
     uint32_t per_minute_;

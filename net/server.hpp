@@ -71,7 +71,7 @@ public:
     void release_principal(const std::string& name);
     // What connections not yet authenticated charge, together.
     const std::shared_ptr<Budget::Account>& anonymous() const { return anonymous_; }
-    // Shared by both ports: logins tried per address, and the credential checks run.
+    // Shared by both ports: failed logins per address, and the credential checks run.
     FailedLogins& failed_logins() { return failed_logins_; }
     void credential_check_started() { ++credential_checks_run_; }
     uint64_t credential_checks_run() const { return credential_checks_run_; }

@@ -247,10 +247,10 @@ asio::awaitable<bool> Session::authenticate(uint32_t request_id, std::string pay
     }
     // Beyond its logins for the minute, an address is refused before the slow check (docs/operations.md "Abuse").
     if (unsigned wait = server_.failed_logins().attempt(address_, Clock::now())) {
-        log(LogLevel::warn, "%s: login for principal '%s' refused unchecked: too many tried from this address",
+        log(LogLevel::warn, "%s: login for principal '%s' refused unchecked: too many failed from this address",
             peer_.c_str(), auth.principal.c_str());
         error(request_id, ErrorCode::auth_failed,
-              "too many logins tried from this address; try again in " + std::to_string(wait) + " s");
+              "too many failed logins from this address; try again in " + std::to_string(wait) + " s");
         co_return false;
     }
     Store& store = server_.store();
@@ -258,7 +258,7 @@ asio::awaitable<bool> Session::authenticate(uint32_t request_id, std::string pay
     server_.credential_check_started();
     std::optional<Principal> found =
         co_await asio::co_spawn(server_.credential_checks(), check_credentials(store, auth), use_awaitable);
-    if (found) server_.failed_logins().succeeded(address_);
+    server_.failed_logins().finished(address_, found.has_value());
     if (!found) {
         log(LogLevel::warn, "%s: authentication failed for principal '%s'", peer_.c_str(), auth.principal.c_str());
         error(request_id, ErrorCode::auth_failed, "unknown principal, wrong credential or revoked");

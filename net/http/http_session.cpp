@@ -164,9 +164,9 @@ asio::awaitable<void> HttpSession::route(Exchange& x) {
         }
         // Beyond its logins for the minute, an address is refused before the check (docs/operations.md "Abuse").
         if (const unsigned wait = server_.failed_logins().attempt(address_, Clock::now())) {
-            log(LogLevel::warn, "http %s: login refused unchecked: too many tried from this address", peer_.c_str());
+            log(LogLevel::warn, "http %s: login refused unchecked: too many failed from this address", peer_.c_str());
             x.response = error(bhttp::status::too_many_requests, "TOO_MANY_LOGINS",
-                               "too many logins tried from this address; try again later");
+                               "too many failed logins from this address; try again later");
             x.response.fields.emplace_back("Retry-After", std::to_string(wait));
             co_return;
         }
@@ -175,7 +175,7 @@ asio::awaitable<void> HttpSession::route(Exchange& x) {
         x.principal = co_await asio::co_spawn(
             a.scheme == Authorization::basic ? server_.credential_checks() : server_.readers(),
             call([&] { return check(server_.store(), a, now_us()); }), asio::use_awaitable);
-        if (x.principal) server_.failed_logins().succeeded(address_);
+        server_.failed_logins().finished(address_, x.principal.has_value());
         if (!x.principal) {
             log(LogLevel::warn, "http %s: authentication failed%s%s", peer_.c_str(),
                 a.scheme == Authorization::basic ? " for principal " : " (bearer token)", a.name.c_str());
