@@ -23,6 +23,9 @@ const char* const kServerUsage =
     "  --max-in-flight N                unanswered requests per connection            [8]\n"
     "  --max-connections N              connections, server-wide                      [4096]\n"
     "  --max-connections-per-principal N                                              [1024]\n"
+    "  --max-connections-per-address N  on each port, per client address (IPv6: /64) [256]\n"
+    "  --auth-failures-per-minute N     failed logins per address and minute before\n"
+    "                                   the next are refused unchecked                [20]\n"
     "  --handshake-timeout-ms MS        HELLO and AUTH must be done within            [10000]\n"
     "  --frame-timeout-ms MS            a frame's payload must arrive within          [30000]\n"
     "  --idle-timeout-ms MS             a connection with no frame is closed after    [300000]\n"
@@ -33,6 +36,7 @@ const char* const kServerUsage =
     "  --http HOST:PORT                 serve the HTTP/JSON read API there (docs/http.md)  [off]\n"
     "  --http-port-file FILE            write the bound HTTP port there once listening\n"
     "  --http-max-connections N         HTTP connections; the next one gets 503       [1024]\n"
+    "  --http-request-timeout-ms MS     an HTTP request must arrive within            [10000]\n"
     "  --tls-cert FILE                  TLS on both ports with this certificate chain (PEM);\n"
     "                                   without it both addresses must be loopback\n"
     "  --tls-key FILE                   the certificate's private key (PEM)\n"
@@ -81,6 +85,12 @@ const std::vector<std::pair<std::string_view, Setter>>& setters() {
          [](ServerConfig& c, auto k, auto v) {
              c.max_connections_per_principal = number<uint32_t>(k, v, 1, 1'000'000);
          }},
+        {"max-connections-per-address",
+         [](ServerConfig& c, auto k, auto v) {
+             c.max_connections_per_address = number<uint32_t>(k, v, 1, 1'000'000);
+         }},
+        {"auth-failures-per-minute",
+         [](ServerConfig& c, auto k, auto v) { c.auth_failures_per_minute = number<uint32_t>(k, v, 1, 1'000'000); }},
         {"handshake-timeout-ms",
          [](ServerConfig& c, auto k, auto v) {
              c.handshake_timeout = std::chrono::milliseconds(number<int64_t>(k, v, 1, 86'400'000));
@@ -108,6 +118,10 @@ const std::vector<std::pair<std::string_view, Setter>>& setters() {
         {"http-port-file", [](ServerConfig& c, auto, auto v) { c.http_port_file = std::string(v); }},
         {"http-max-connections",
          [](ServerConfig& c, auto k, auto v) { c.http_max_connections = number<uint32_t>(k, v, 1, 1'000'000); }},
+        {"http-request-timeout-ms",
+         [](ServerConfig& c, auto k, auto v) {
+             c.http_request_timeout = std::chrono::milliseconds(number<int64_t>(k, v, 1, 86'400'000));
+         }},
         {"tls-cert", [](ServerConfig& c, auto, auto v) { c.tls_cert = std::string(v); }},
         {"tls-key", [](ServerConfig& c, auto, auto v) { c.tls_key = std::string(v); }},
         {"tls-client-ca", [](ServerConfig& c, auto, auto v) { c.tls_client_ca = std::string(v); }},

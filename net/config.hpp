@@ -23,6 +23,13 @@ struct ServerConfig {
     uint16_t max_in_flight = 8;
     uint32_t max_connections = 4096;
     uint32_t max_connections_per_principal = 1024;
+    // Per client address (an IPv6 one as its /64), on each port: several
+    // facilities behind one NAT or a portal push over several connections,
+    // while one address alone cannot fill the server (docs/operations.md "Abuse").
+    uint32_t max_connections_per_address = 256;
+    // Failed logins (binary AUTH, HTTP Basic or Bearer) from one address in a
+    // minute; beyond, logins are refused before the slow credential check.
+    uint32_t auth_failures_per_minute = 20;
     std::chrono::milliseconds handshake_timeout{10'000};
     std::chrono::milliseconds frame_timeout{30'000};
     std::chrono::milliseconds idle_timeout{300'000};
@@ -37,6 +44,8 @@ struct ServerConfig {
     std::string http;
     std::filesystem::path http_port_file;  // as port_file, for the HTTP port
     uint32_t http_max_connections = 1024;
+    // A request's head and body must arrive within this from its first byte.
+    std::chrono::milliseconds http_request_timeout{10'000};
     // TLS on both ports (docs/operations.md "TLS"): PEM files. Without a
     // certificate both ports must be loopback addresses. With a client CA,
     // clients need a certificate it signed, whose CN is their principal.

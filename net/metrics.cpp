@@ -113,6 +113,21 @@ void server_metrics(MetricsText& out, Server& server, int64_t now_us) {
     out.sample("ehb_memory_budget_bytes_in_use", double(server.budget().in_use()));
     out.family("ehb_connections", "gauge", "Open connections of the binary protocol.");
     out.sample("ehb_connections", double(server.connections()));
+    out.family("ehb_memory_budget_waiting_connections", "gauge",
+               "Connections waiting, unread, for bytes of the memory budget.");
+    out.sample("ehb_memory_budget_waiting_connections", double(server.budget().waiting()));
+    out.family("ehb_connections_refused_total", "counter",
+               "Connections closed at accept: their address held --max-connections-per-address on that port.");
+    out.sample("ehb_connections_refused_total", double(server.binary_per_address().refused()),
+               {{"port", "binary"}, {"reason", "per_address"}});
+    out.sample("ehb_connections_refused_total", double(server.http_per_address().refused()),
+               {{"port", "http"}, {"reason", "per_address"}});
+    out.family("ehb_credential_checks_total", "counter",
+               "Credentials checked with their slow hash (binary AUTH and HTTP Basic).");
+    out.sample("ehb_credential_checks_total", double(server.credential_checks_run()));
+    out.family("ehb_logins_refused_total", "counter",
+               "Logins refused unchecked: their address tried --auth-failures-per-minute already.");
+    out.sample("ehb_logins_refused_total", double(server.failed_logins().refused()));
 
     const FeedHub& hub = server.feed();
     out.family("ehb_feed_head", "gauge", "The change feed's last durable sequence number.");

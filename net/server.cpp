@@ -57,7 +57,10 @@ Server::Server(const ServerConfig& config)
       readers_(config.book_threads),
       budget_(config.memory_budget),
       acceptor_(io_),
-      signals_(io_, SIGINT, SIGTERM) {
+      signals_(io_, SIGINT, SIGTERM),
+      binary_per_address_(config.max_connections_per_address, "binary"),
+      http_per_address_(config.max_connections_per_address, "HTTP"),
+      failed_logins_(config.auth_failures_per_minute) {
     set_log_level(config.log_level);
     require_tls_or_loopback(config);
     if (!config.tls_cert.empty()) tls_ = server_context(config.tls_cert, config.tls_key, config.tls_client_ca);
@@ -154,7 +157,9 @@ asio::awaitable<void> Server::accept_loop() {
             continue;
         }
         auto session = std::make_shared<Session>(*this, std::move(socket));
+        if (!binary_per_address_.admit(session->address())) continue;  // closed unanswered: the cheapest refusal
         if (sessions_.size() >= config_.max_connections) {
+            binary_per_address_.release(session->address());
             session->refuse();
             continue;
         }
@@ -212,20 +217,21 @@ asio::awaitable<void> Server::watch_revocations() {
     }
 }
 
-bool Server::admit_principal(const std::string& name) {
-    uint32_t& n = per_principal_[name];
-    if (n >= config_.max_connections_per_principal) return false;
-    ++n;
-    return true;
+std::shared_ptr<Budget::Account> Server::admit_principal(const std::string& name) {
+    PrincipalConnections& p = per_principal_[name];
+    if (p.open >= config_.max_connections_per_principal) return nullptr;
+    ++p.open;
+    return p.account;
 }
 
 void Server::release_principal(const std::string& name) {
+    // Its account lives on with the sessions that still hold it.
     auto it = per_principal_.find(name);
-    if (it != per_principal_.end() && --it->second == 0) per_principal_.erase(it);
+    if (it != per_principal_.end() && --it->second.open == 0) per_principal_.erase(it);
 }
 
 void Server::closed(Session* session) {
-    sessions_.erase(session);
+    if (sessions_.erase(session)) binary_per_address_.release(session->address());  // refused ones never counted
     maybe_finish();
 }
 

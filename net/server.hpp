@@ -24,6 +24,7 @@
 #include "net/budget.hpp"
 #include "net/config.hpp"
 #include "net/feed_hub.hpp"
+#include "net/per_address.hpp"
 #include "storage/store.hpp"
 
 namespace ehb::net {
@@ -65,8 +66,18 @@ public:
     FeedHub& feed() { return feed_; }
     std::size_t connections() const { return sessions_.size(); }
     bool stopping() const { return stopping_; }
-    bool admit_principal(const std::string& name);  // false beyond the per-principal limit
+    // The principal's share of the budget; null beyond the per-principal limit.
+    std::shared_ptr<Budget::Account> admit_principal(const std::string& name);
     void release_principal(const std::string& name);
+    // What connections not yet authenticated charge, together.
+    const std::shared_ptr<Budget::Account>& anonymous() const { return anonymous_; }
+    // Shared by both ports: failed logins per address, and the credential checks run.
+    FailedLogins& failed_logins() { return failed_logins_; }
+    void credential_check_started() { ++credential_checks_run_; }
+    uint64_t credential_checks_run() const { return credential_checks_run_; }
+    ConnectionsPerAddress& http_per_address() { return http_per_address_; }
+    const ConnectionsPerAddress& http_per_address() const { return http_per_address_; }
+    const ConnectionsPerAddress& binary_per_address() const { return binary_per_address_; }
     void closed(Session* session);
     void fail(const char* what);  // the writer failed: stop, exit 1
 
@@ -97,7 +108,15 @@ private:
     bool stopping_ = false;
     std::atomic<bool> failed_{false};
     std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
-    std::map<std::string, uint32_t> per_principal_;
+    struct PrincipalConnections {
+        uint32_t open = 0;
+        std::shared_ptr<Budget::Account> account = std::make_shared<Budget::Account>();
+    };
+    std::map<std::string, PrincipalConnections> per_principal_;
+    std::shared_ptr<Budget::Account> anonymous_ = std::make_shared<Budget::Account>();
+    ConnectionsPerAddress binary_per_address_, http_per_address_;
+    FailedLogins failed_logins_;
+    uint64_t credential_checks_run_ = 0;
     std::unique_ptr<http::HttpServer> http_;  // the HTTP/JSON read API (docs/http.md), when configured
 };
 

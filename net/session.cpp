@@ -88,10 +88,15 @@ XXH128_hash_t batch_hash(std::string_view payload, const wire::Push& m) {
 }  // namespace
 
 Session::Session(Server& server, tcp::socket socket)
-    : server_(server), stream_(std::move(socket), server.tls()), deadline_(server.io()), wake_(server.io()) {
+    : server_(server),
+      stream_(std::move(socket), server.tls()),
+      deadline_(server.io()),
+      wake_(server.io()),
+      account_(server.anonymous()) {
     boost::system::error_code ec;
     auto remote = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    if (!ec) address_ = remote.address();
     stream_.socket().set_option(tcp::no_delay(true), ec);
     deadline_.expires_at(asio::steady_timer::time_point::max());
 }
@@ -156,8 +161,15 @@ asio::awaitable<void> Session::read_loop() {
                 disarm();
             }
             awaiting_header_ = true;
-            co_await asio::async_read(stream_, asio::buffer(raw), use_awaitable);
+            std::size_t got = co_await stream_.async_read_some(asio::buffer(raw), use_awaitable);
             awaiting_header_ = false;
+            // From its first byte, a frame must arrive whole within the frame timeout, however it trickles in
+            // (slowloris); time spent waiting for the budget is the server's, not the client's.
+            auto frame_end = asio::steady_timer::clock_type::now() + cfg.frame_timeout;
+            if (state_ == State::authenticated) deadline_.expires_at(frame_end);
+            if (got < sizeof raw) {
+                co_await asio::async_read(stream_, asio::buffer(raw + got, sizeof raw - got), use_awaitable);
+            }
             wire::Header h;
             if (!wire::decode_header(raw, h) || h.version != wire::kFrameVersion) {
                 error(0, ErrorCode::bad_frame, "not an ehb frame (wrong magic or frame version): cannot continue");
@@ -171,19 +183,20 @@ asio::awaitable<void> Session::read_loop() {
             }
             std::size_t charge = charge_for(h);
             disarm();
-            if (!co_await server_.budget().acquire(charge)) break;
-            arm(cfg.frame_timeout);
+            const auto waiting_since = asio::steady_timer::clock_type::now();
+            if (!co_await server_.budget().acquire(account_, charge)) break;
+            deadline_.expires_at(frame_end + (asio::steady_timer::clock_type::now() - waiting_since));
             std::string payload(h.length, '\0');
             boost::system::error_code ec;
             co_await asio::async_read(stream_, asio::buffer(payload), asio::redirect_error(use_awaitable, ec));
             if (ec || wire::checksum(payload) != h.checksum) {
-                server_.budget().release(charge);
+                server_.budget().release(*account_, charge);
                 if (ec) break;
                 error(h.request_id, ErrorCode::bad_checksum, "payload does not match the header's checksum; ignored");
                 continue;
             }
             if (h.type == uint8_t(Type::auth)) {
-                server_.budget().release(charge);
+                server_.budget().release(*account_, charge);
                 if (!co_await authenticate(h.request_id, std::move(payload))) break;
                 continue;
             }
@@ -252,19 +265,31 @@ asio::awaitable<bool> Session::authenticate(uint32_t request_id, std::string pay
               "the client certificate is for '" + certificate_cn_ + "', not for principal '" + auth.principal + "'");
         co_return false;
     }
+    // Beyond its logins for the minute, an address is refused before the slow check (docs/operations.md "Abuse").
+    if (unsigned wait = server_.failed_logins().attempt(address_, Clock::now())) {
+        log(LogLevel::warn, "%s: login for principal '%s' refused unchecked: too many failed from this address",
+            peer_.c_str(), auth.principal.c_str());
+        error(request_id, ErrorCode::auth_failed,
+              "too many failed logins from this address; try again in " + std::to_string(wait) + " s");
+        co_return false;
+    }
     Store& store = server_.store();
     // Credentials are checked on their own thread: a database read and a slow hash (Server::credential_checks).
+    server_.credential_check_started();
     std::optional<Principal> found =
         co_await asio::co_spawn(server_.credential_checks(), check_credentials(store, auth), use_awaitable);
+    server_.failed_logins().finished(address_, found.has_value());
     if (!found) {
         log(LogLevel::warn, "%s: authentication failed for principal '%s'", peer_.c_str(), auth.principal.c_str());
         error(request_id, ErrorCode::auth_failed, "unknown principal, wrong credential or revoked");
         co_return false;
     }
-    if (!server_.admit_principal(found->name)) {
+    std::shared_ptr<Budget::Account> account = server_.admit_principal(found->name);
+    if (!account) {
         error(request_id, ErrorCode::busy, "principal " + found->name + " holds its maximum number of connections");
         co_return false;
     }
+    account_ = std::move(account);
     principal_ = std::move(found);
     state_ = State::authenticated;
     log(LogLevel::debug, "%s: authenticated as %s (%s)", peer_.c_str(), principal_->name.c_str(),
@@ -281,12 +306,12 @@ void Session::dispatch(const wire::Header& h, std::string payload, std::size_t c
     if ((type == Type::push || type == Type::get_book || type == Type::appointments || type == Type::stats ||
          type == Type::person_op || type == Type::subscribe || type == Type::feed_ack) &&
         !authenticated) {
-        server_.budget().release(charge);
+        server_.budget().release(*account_, charge);
         error(h.request_id, ErrorCode::not_authenticated, "authenticate first (HELLO, then AUTH)");
         return;
     }
     if (type == Type::push) return push(h.request_id, std::move(payload), charge);
-    server_.budget().release(charge);
+    server_.budget().release(*account_, charge);
     switch (type) {
         case Type::get_book: return get_book(h.request_id, std::move(payload));
         case Type::appointments: return appointments(h.request_id, std::move(payload));
@@ -332,13 +357,13 @@ void Session::push(uint32_t request_id, std::string payload, std::size_t charge)
         problem = "PUSH holds more documents than max_records";
     }
     if (problem) {
-        server_.budget().release(charge);
+        server_.budget().release(*account_, charge);
         return error(request_id, ErrorCode::bad_payload, problem);
     }
     // Allowed, not refused, roles: a role added later may not push until it is listed here.
     const Role role = principal_->role;
     if (role != Role::facility && role != Role::portal && role != Role::admin) {
-        server_.budget().release(charge);
+        server_.budget().release(*account_, charge);
         std::string why = "a ";
         why += role_name(principal_->role);
         why += " may not push";
@@ -388,7 +413,7 @@ void Session::push(uint32_t request_id, std::string payload, std::size_t charge)
         server_.pipeline().submit(std::move(payload), spans, std::move(source), std::move(done));
     } catch (const std::exception& e) {
         --in_flight_;
-        server_.budget().release(charge);
+        server_.budget().release(*account_, charge);
         error(request_id, ErrorCode::internal, std::string("cannot write: ") + e.what());
         server_.fail(e.what());
     }
@@ -634,7 +659,7 @@ void Session::end_subscription() {
 void Session::answer(std::string frame, std::size_t charge) {
     send(std::move(frame));
     --in_flight_;
-    server_.budget().release(charge);
+    server_.budget().release(*account_, charge);
     // Nothing outstanding and no frame begun: from now on the client is idle.
     if (in_flight_ == 0 && awaiting_header_ && state_ == State::authenticated) arm(server_.config().idle_timeout);
     wake_reader();

@@ -16,6 +16,8 @@
 #include <string>
 
 #include "engine/principals.hpp"
+#include "net/budget.hpp"
+#include "net/per_address.hpp"
 #include "net/stream.hpp"
 #include "net/wire.hpp"
 
@@ -37,6 +39,7 @@ public:
     void drain();
     // The authenticated principal's name, or null before AUTH.
     const std::string* principal_name() const { return principal_ ? &principal_->name : nullptr; }
+    const Address& address() const { return address_; }  // the client's
     // The principal was revoked while connected: ERROR AUTH_FAILED, then the
     // connection ends; answers still in flight are not sent (a retried batch
     // is answered from the ledger, as after any broken line).
@@ -75,7 +78,9 @@ private:
     boost::asio::steady_timer deadline_;
     boost::asio::steady_timer wake_;  // the reader waits on it for in-flight room
     std::string peer_;
+    Address address_;
     std::string certificate_cn_;  // mutual TLS: the principal the client's certificate names
+    std::shared_ptr<Budget::Account> account_;  // what its frames charge: the principal's once authenticated
     State state_ = State::fresh;
     bool secured_ = false;        // the TLS handshake is done (at once for plaintext)
     bool refused_ = false;        // the server is full: BUSY, then close

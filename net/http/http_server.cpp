@@ -80,7 +80,9 @@ asio::awaitable<void> HttpServer::accept_loop(HttpServer* self) {
             continue;
         }
         auto session = std::make_shared<HttpSession>(*self, self->server_, std::move(socket));
+        if (!self->server_.http_per_address().admit(session->address())) continue;  // closed unanswered
         if (self->sessions_.size() >= self->server_.config().http_max_connections) {
+            self->server_.http_per_address().release(session->address());
             session->refuse();
             continue;
         }
@@ -139,7 +141,7 @@ asio::awaitable<void> HttpServer::end_revoked_streams() {
 }
 
 void HttpServer::closed(HttpSession* session) {
-    sessions_.erase(session);
+    if (sessions_.erase(session)) server_.http_per_address().release(session->address());
     if (stopping_ && sessions_.empty()) on_idle_();
 }
 

@@ -25,8 +25,8 @@ class HttpSession;
 struct Limits {
     static constexpr std::size_t header_bytes = 16 * 1024;
     static constexpr std::size_t body_bytes = 64 * 1024;
-    // From the request's first byte (the connection's start for the first request) to its end.
-    static constexpr std::chrono::seconds head_timeout{10};
+    // A request's own time, from its first byte (the connection's start for the first request)
+    // to its end, is ServerConfig::http_request_timeout.
     static constexpr std::chrono::seconds idle_timeout{60};   // between requests of a kept-alive connection
     static constexpr std::chrono::seconds write_timeout{60};  // an answer's bytes to a client that reads nothing
 };

@@ -23,6 +23,7 @@ HttpSession::HttpSession(HttpServer& owner, Server& server, tcp::socket socket)
     boost::system::error_code ec;
     auto remote = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    if (!ec) address_ = remote.address();
     stream_.socket().set_option(tcp::no_delay(true), ec);
 }
 
@@ -87,7 +88,7 @@ asio::awaitable<void> HttpSession::requests() {
         boost::system::error_code ec;
         phase_ = Phase::waiting;
         if (buffer.size() == 0) {
-            stream_.next_layer().expires_after(first ? Limits::head_timeout : Limits::idle_timeout);
+            stream_.next_layer().expires_after(first ? server_.config().http_request_timeout : Limits::idle_timeout);
             const std::size_t n =
                 co_await stream_.async_read_some(buffer.prepare(4096), asio::redirect_error(use_awaitable, ec));
             if (ec) co_return;  // the client closed, idled too long, or the server is stopping
@@ -95,7 +96,7 @@ asio::awaitable<void> HttpSession::requests() {
         }
         first = false;
         phase_ = Phase::reading;
-        stream_.next_layer().expires_after(Limits::head_timeout);
+        stream_.next_layer().expires_after(server_.config().http_request_timeout);  // however it trickles in
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(Limits::header_bytes);
         parser.body_limit(Limits::body_bytes);
@@ -171,10 +172,20 @@ asio::awaitable<void> HttpSession::route(Exchange& x) {
             x.response = unauthorized("malformed Authorization: Basic base64(name:credential) or Bearer TOKEN");
             co_return;
         }
+        // Beyond its logins for the minute, an address is refused before the check (docs/operations.md "Abuse").
+        if (const unsigned wait = server_.failed_logins().attempt(address_, Clock::now())) {
+            log(LogLevel::warn, "http %s: login refused unchecked: too many failed from this address", peer_.c_str());
+            x.response = error(bhttp::status::too_many_requests, "TOO_MANY_LOGINS",
+                               "too many failed logins from this address; try again later");
+            x.response.fields.emplace_back("Retry-After", std::to_string(wait));
+            co_return;
+        }
+        if (a.scheme == Authorization::basic) server_.credential_check_started();
         // A credential's slow hash on the server's thread for them; a token (a store read) on the reader pool.
         x.principal = co_await asio::co_spawn(
             a.scheme == Authorization::basic ? server_.credential_checks() : server_.readers(),
             call([&] { return check(server_.store(), a, now_us()); }), asio::use_awaitable);
+        server_.failed_logins().finished(address_, x.principal.has_value());
         if (!x.principal) {
             log(LogLevel::warn, "http %s: authentication failed%s%s", peer_.c_str(),
                 a.scheme == Authorization::basic ? " for principal " : " (bearer token)", a.name.c_str());

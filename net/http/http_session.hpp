@@ -12,6 +12,7 @@
 #include <string>
 
 #include "net/http/exchange.hpp"
+#include "net/per_address.hpp"
 
 namespace ehb::net::http {
 
@@ -26,6 +27,7 @@ public:
     // The event stream this connection is answering (its request, principal and bearer token), if any.
     const Exchange* stream() const { return exchange_ && exchange_->streamed ? exchange_ : nullptr; }
     void revoked();  // the stream's principal or token was revoked: it ends without another change
+    const Address& address() const { return address_; }  // the client's
 
 private:
     enum class Phase { waiting, reading, answering };
@@ -46,6 +48,7 @@ private:
     boost::asio::steady_timer wake_;
     Connection connection_{stream_, wake_};
     std::string peer_;
+    Address address_;
     std::string certificate_cn_;  // mutual TLS: the principal the client's certificate names
     Phase phase_ = Phase::waiting;
     const Exchange* exchange_ = nullptr;  // the request being answered
