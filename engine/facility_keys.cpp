@@ -52,6 +52,16 @@ FacilityKey decode_or_throw(std::string_view key, std::string_view value) {
     return std::move(*k);
 }
 
+// The same with the key parsed, for verifying with it.
+FacilityKey decode_parsed(std::string_view key, std::string_view value) {
+    FacilityKey k = decode_or_throw(key, value);
+    auto parsed = signatures::public_key_from_spki(k.key.spki);
+    if (!parsed || parsed->algorithm != k.key.algorithm)
+        throw std::runtime_error("facility_keys: the key of " + std::string(key) + " does not decode");
+    k.key = std::move(*parsed);
+    return k;
+}
+
 void validate_facility(std::string_view facility) {
     bool ok = facility.size() == schema::kFacilityLength;
     for (char c : facility) ok = ok && ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
@@ -131,7 +141,7 @@ KeyRing KeyRing::load(const StoreReader& r) {
     lmdb::Cursor cursor(r.txn(), r.tables().facility_keys);
     std::string_view key, value;
     for (MDB_cursor_op op = MDB_FIRST; cursor.get(key, value, op); op = MDB_NEXT) {
-        ring.keys_.emplace(std::string(key), decode_or_throw(key, value));
+        ring.keys_.emplace(std::string(key), decode_parsed(key, value));
     }
     return ring;
 }

@@ -17,7 +17,8 @@ void reject(Prepared& out, std::string_view field, std::string reason) {
 }  // namespace
 
 std::string_view signer(const Prepared& p) {
-    return p.record.kind == RecordKind::vaccination ? std::string_view(p.facility) : std::string_view(p.record.facility);
+    return p.record.kind == RecordKind::vaccination ? std::string_view(p.facility)
+                                                    : std::string_view(p.record.facility);
 }
 
 void SignatureChecker::keep(signatures::Evidence& evidence, std::string_view document, Prepared& out) {

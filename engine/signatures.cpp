@@ -52,6 +52,10 @@ PkeyPtr pkey_from_spki(std::string_view spki) {
     return pkey;
 }
 
+std::shared_ptr<void> shared(PkeyPtr pkey) {
+    return std::shared_ptr<void>(pkey.release(), [](void* p) { EVP_PKEY_free(static_cast<EVP_PKEY*>(p)); });
+}
+
 // Ed25519 hashes inside the signature; the others sign a SHA-256 digest.
 const EVP_MD* digest_for(Algorithm a) { return a == Algorithm::ed25519 ? nullptr : EVP_sha256(); }
 
@@ -80,7 +84,8 @@ PublicKey read_public_key(std::string_view pem) {
     if (!pkey) throw std::invalid_argument("not a PEM public key or certificate");
     const auto algorithm = algorithm_of(pkey.get());
     if (!algorithm) throw std::invalid_argument(std::string("the key is not ") + kWhich);
-    return {spki_of(pkey.get()), *algorithm};
+    std::string spki = spki_of(pkey.get());
+    return {std::move(spki), *algorithm, shared(std::move(pkey))};
 }
 
 std::optional<PublicKey> public_key_from_spki(std::string_view spki) {
@@ -88,7 +93,18 @@ std::optional<PublicKey> public_key_from_spki(std::string_view spki) {
     if (!pkey) return std::nullopt;
     const auto algorithm = algorithm_of(pkey.get());
     if (!algorithm) return std::nullopt;
-    return PublicKey{std::string(spki), *algorithm};
+    return PublicKey{std::string(spki), *algorithm, shared(std::move(pkey))};
+}
+
+std::string to_hex(std::string_view bytes) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(2 * bytes.size());
+    for (unsigned char c : bytes) {
+        hex.push_back(kHex[c >> 4]);
+        hex.push_back(kHex[c & 15]);
+    }
+    return hex;
 }
 
 std::string sha256_hex(std::string_view data) {
@@ -96,22 +112,21 @@ std::string sha256_hex(std::string_view data) {
     unsigned int n = 0;
     if (EVP_Digest(data.data(), data.size(), digest, &n, EVP_sha256(), nullptr) != 1)
         throw std::runtime_error("signatures: SHA-256 failed");
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned i = 0; i < n; ++i) {
-        hex.push_back(kHex[digest[i] >> 4]);
-        hex.push_back(kHex[digest[i] & 15]);
-    }
-    return hex;
+    return to_hex({reinterpret_cast<const char*>(digest), n});
 }
 
 std::string key_id(std::string_view spki) { return sha256_hex(spki).substr(0, 16); }
 
 bool verify(const PublicKey& key, std::string_view data, std::string_view signature) {
-    PkeyPtr pkey = pkey_from_spki(key.spki);
+    PkeyPtr parsed(nullptr, EVP_PKEY_free);
+    auto* pkey = static_cast<EVP_PKEY*>(key.parsed.get());
+    if (!pkey) {
+        parsed = pkey_from_spki(key.spki);
+        pkey = parsed.get();
+    }
     if (!pkey) return false;
     MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, digest_for(key.algorithm), nullptr, pkey.get()) != 1)
+    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, digest_for(key.algorithm), nullptr, pkey) != 1)
         return false;
     return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
                             reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;

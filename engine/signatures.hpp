@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,9 @@ std::string_view algorithm_name(Algorithm a);
 struct PublicKey {
     std::string spki;
     Algorithm algorithm = Algorithm::ed25519;
+    // The key parsed once (an EVP_PKEY, shared read-only between threads):
+    // OpenSSL 3's decoders cost more than the verification itself.
+    std::shared_ptr<void> parsed;
 };
 
 // A PEM public key or certificate (the certificate's key). Throws
@@ -33,7 +37,8 @@ PublicKey read_public_key(std::string_view pem);
 std::optional<PublicKey> public_key_from_spki(std::string_view spki);
 // The first 8 bytes of SHA-256(spki) in hex: how a signature names its key.
 std::string key_id(std::string_view spki);
-// SHA-256 of `data` in hex, for showing what was signed.
+// Bytes in lowercase hex; SHA-256 of `data` in hex, for showing what was signed.
+std::string to_hex(std::string_view bytes);
 std::string sha256_hex(std::string_view data);
 // True when `signature` is the key's signature of `data`.
 bool verify(const PublicKey& key, std::string_view data, std::string_view signature);

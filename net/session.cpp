@@ -372,10 +372,13 @@ void Session::push(uint32_t request_id, std::string payload, std::size_t charge)
     std::vector<Pipeline::Span> spans;
     spans.reserve(m.documents.size());
     for (std::string_view d : m.documents) spans.emplace_back(d.data() - payload.data(), d.size());
-    const auto range = [&](std::string_view v) { return std::make_pair(std::size_t(v.data() - payload.data()), v.size()); };
+    const auto range = [&](std::string_view v) {
+        return std::make_pair(static_cast<std::size_t>(v.data() - payload.data()), v.size());
+    };
     BatchSource source;
     source.signatures.reserve(m.signatures.size());
-    for (const wire::DocumentSignature& s : m.signatures) source.signatures.push_back({range(s.key_id), range(s.signature)});
+    for (const wire::DocumentSignature& s : m.signatures)
+        source.signatures.push_back({range(s.key_id), range(s.signature)});
     const XXH128_hash_t hash = batch_hash(payload, m);
     source.principal = principal_->name;
     if (principal_->role == Role::facility) source.facility = principal_->facility;

@@ -256,7 +256,8 @@ void encode(std::string& out, const AuthOk& m) {
 }
 
 void encode(std::string& out, const Push& m) {
-    if ((m.format == 2) == m.signatures.empty()) throw std::invalid_argument("wire: a PUSH's format and signatures disagree");
+    if ((m.format == 2) == m.signatures.empty())
+        throw std::invalid_argument("wire: a PUSH's format and signatures disagree");
     put_push(out, m.stream, m.batch_seq, m.documents, m.signatures);
 }
 
@@ -369,7 +370,8 @@ bool decode(std::string_view in, Push& m) {
     m.signatures.resize(signed_documents ? count : 0);
     for (std::size_t i = 0; i < count; ++i) {
         if (!r.blob(m.documents[i])) return false;
-        if (signed_documents && !(r.str_view(m.signatures[i].key_id) && r.blob(m.signatures[i].signature))) return false;
+        if (signed_documents && !(r.str_view(m.signatures[i].key_id) && r.blob(m.signatures[i].signature)))
+            return false;
     }
     return r.done();
 }

@@ -257,7 +257,8 @@ TEST_F(SignedPush, AnXmlSignatureIsVerifiedWithTheFacilitysRegisteredCertificate
     EXPECT_EQ(proof.exit_code, 0) << proof.out;
     EXPECT_NE(proof.out.find("\"method\":\"xmldsig\""), std::string::npos) << proof.out;
     EXPECT_NE(proof.out.find("\"algorithm\":\"rsa-sha256\""), std::string::npos) << proof.out;
-    const std::string key_id = signatures::key_id(read_all(kXmlDsig / "rsa_spki.der"));  // openssl's DER of the certificate's key
+    // openssl's DER of the certificate's key names the registered key
+    const std::string key_id = signatures::key_id(read_all(kXmlDsig / "rsa_spki.der"));
     EXPECT_NE(proof.out.find("\"key_id\":\"" + key_id + "\""), std::string::npos) << proof.out;
     EXPECT_NE(proof.out.find("CN=01001"), std::string::npos) << proof.out;
     EXPECT_NE(proof.out.find("\"record_matches\":true"), std::string::npos) << proof.out;

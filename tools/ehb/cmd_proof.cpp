@@ -34,16 +34,6 @@ int usage(const std::string& why) {
     return 2;
 }
 
-std::string hex(std::string_view bytes) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : bytes) {
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
-    }
-    return out;
-}
-
 void field(std::string& out, const char* key, std::string_view value) {
     out += ",\"";
     out += key;
@@ -97,7 +87,8 @@ int cmd_proof(int argc, char** argv) {
         Decompressor().decompress(evidence->codec, evidence->signed_bytes, evidence->raw_size, *signed_bytes);
         out += ",\"signed_bytes\":" + std::to_string(signed_bytes->size());
         field(out, "signed_sha256", signatures::sha256_hex(*signed_bytes));
-        if (evidence->method == signatures::Method::detached) field(out, "signature", hex(evidence->signature));
+        if (evidence->method == signatures::Method::detached)
+            field(out, "signature", signatures::to_hex(evidence->signature));
 
         // The signed bytes, prepared again as at arrival, must give the stored record.
         Prepared p;
