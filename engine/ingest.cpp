@@ -231,10 +231,10 @@ std::vector<RecordResult> Engine::ingest(std::span<const std::string_view> docum
     std::vector<RecordResult> results(documents.size());
     if (documents.empty()) return results;
     prepared_.resize(documents.size());
-    const KeyRing keys = store_.read([](const StoreReader& r) { return KeyRing::load(r); });
+    const std::shared_ptr<const KeyRing> keys = keys_.current(store_);
     for (std::size_t i = 0; i < documents.size(); ++i) {
         preparer_.prepare(documents[i], prepared_[i]);
-        signatures_->check(keys, false, documents[i], nullptr, prepared_[i]);
+        signatures_->check(*keys, false, documents[i], nullptr, prepared_[i]);
     }
     int64_t arrival = now_us();
     store_.write([&](StoreWriter& w) {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/facility_keys.hpp"
 #include "engine/fhir_in.hpp"
 #include "engine/identity.hpp"
 #include "engine/person/person_index.hpp"
@@ -132,6 +133,7 @@ private:
     Store& store_;
     Preparer preparer_;
     std::unique_ptr<SignatureChecker> signatures_;
+    KeyRingCache keys_;
     Applier applier_;
     DictionaryTrainer trainer_;
     std::vector<Prepared> prepared_;
