@@ -56,6 +56,7 @@ void LogEntry::encode(char* p) const {
     p = store(p, static_cast<uint32_t>(source.size()));
     p = store(p, static_cast<uint32_t>(signature.size()));
     for (std::string_view part : {principal, episode_key, warnings, source, signature, payload}) {
+        if (part.empty()) continue;  // an empty view may have no data pointer, which memcpy must not get
         std::memcpy(p, part.data(), part.size());
         p += part.size();
     }
