@@ -4,36 +4,16 @@
 // bytes into the record's evidence). Against the parse + canonicalise cost
 // in bench_formats, it says what --signatures required costs per core.
 #include <benchmark/benchmark.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
-#include <memory>
 
 #include "bench/common.hpp"
 #include "engine/signature_check.hpp"
+#include "tests/signing_keys.hpp"
 #include "tests/tmpdir.hpp"
 
 namespace {
 
-struct Keys {
-    std::string private_pem, public_pem;
-};
-
-Keys generate(int which) {
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-        which == 0   ? EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")
-        : which == 1 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")
-                     : EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}),
-        EVP_PKEY_free);
-    auto pem = [&](bool priv) {
-        std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-        if (priv) PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-        else PEM_write_bio_PUBKEY(bio.get(), key.get());
-        char* data = nullptr;
-        const long n = BIO_get_mem_data(bio.get(), &data);
-        return std::string(data, static_cast<std::size_t>(n));
-    };
-    return {pem(true), pem(false)};
+ehb::test::KeyPems generate(int which) {
+    return ehb::test::new_signing_key(which == 0 ? "ED25519" : which == 1 ? "EC" : "RSA");
 }
 
 const std::vector<std::string>& documents() {
@@ -42,7 +22,7 @@ const std::vector<std::string>& documents() {
 }
 
 void BM_Verify(benchmark::State& state) {
-    const Keys keys = generate(static_cast<int>(state.range(0)));
+    const ehb::test::KeyPems keys = generate(static_cast<int>(state.range(0)));
     const ehb::signatures::SigningKey signer(keys.private_pem);
     const ehb::signatures::PublicKey key = ehb::signatures::read_public_key(keys.public_pem);
     const std::vector<std::string>& docs = documents();
@@ -60,7 +40,7 @@ BENCHMARK(BM_Verify)->Arg(0)->Arg(1)->Arg(2);
 
 // The prepare workers' whole signature step on prepared documents.
 void BM_SignatureStep(benchmark::State& state) {
-    const Keys keys = generate(static_cast<int>(state.range(0)));
+    const ehb::test::KeyPems keys = generate(static_cast<int>(state.range(0)));
     const ehb::signatures::SigningKey signer(keys.private_pem);
     ehb::test::TempDir dir;
     ehb::Store store(dir / "data");

@@ -8,6 +8,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "storage/chain.hpp"
+
 namespace ehb::signatures {
 
 namespace {
@@ -96,23 +98,12 @@ std::optional<PublicKey> public_key_from_spki(std::string_view spki) {
     return PublicKey{std::string(spki), *algorithm, shared(std::move(pkey))};
 }
 
-std::string to_hex(std::string_view bytes) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(2 * bytes.size());
-    for (unsigned char c : bytes) {
-        hex.push_back(kHex[c >> 4]);
-        hex.push_back(kHex[c & 15]);
-    }
-    return hex;
-}
-
 std::string sha256_hex(std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     if (EVP_Digest(data.data(), data.size(), digest, &n, EVP_sha256(), nullptr) != 1)
         throw std::runtime_error("signatures: SHA-256 failed");
-    return to_hex({reinterpret_cast<const char*>(digest), n});
+    return chain::hex(digest, n);
 }
 
 std::string key_id(std::string_view spki) { return sha256_hex(spki).substr(0, 16); }

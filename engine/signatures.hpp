@@ -37,8 +37,7 @@ PublicKey read_public_key(std::string_view pem);
 std::optional<PublicKey> public_key_from_spki(std::string_view spki);
 // The first 8 bytes of SHA-256(spki) in hex: how a signature names its key.
 std::string key_id(std::string_view spki);
-// Bytes in lowercase hex; SHA-256 of `data` in hex, for showing what was signed.
-std::string to_hex(std::string_view bytes);
+// SHA-256 of `data` in hex, for showing what was signed.
 std::string sha256_hex(std::string_view data);
 // True when `signature` is the key's signature of `data`.
 bool verify(const PublicKey& key, std::string_view data, std::string_view signature);

@@ -2,8 +2,6 @@
 // signed PUSHes (format 2) against keys registered with `ehb admin
 // facility-key` while it runs, and `ehb proof` showing later who sent what.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <fstream>
 #include <memory>
@@ -14,32 +12,19 @@
 #include "tests/docs.hpp"
 #include "tests/ehbd_process.hpp"
 #include "tests/run_command.hpp"
+#include "tests/signing_keys.hpp"
 #include "tests/tmpdir.hpp"
 
 namespace ehb {
 namespace {
 
-// A new key of `type` ("ED25519", "EC" P-256, "RSA" 2048) written as PEM:
-// `stem`.key (private) and `stem`.pub (public); returns the private key's PEM.
+// A new key of `type` ("ED25519", "EC", "RSA") written as PEM: `stem`.key
+// (private) and `stem`.pub (public); returns the private key's PEM.
 std::string new_key(const std::filesystem::path& stem, const std::string& type, unsigned rsa_bits = 2048) {
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-        type == "EC"    ? EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")
-        : type == "RSA" ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(rsa_bits))
-                        : EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"),
-        EVP_PKEY_free);
-    if (!key) throw std::runtime_error("keygen failed");
-    auto write = [&](const std::string& ext, bool priv) {
-        std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-        if (priv) PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-        else PEM_write_bio_PUBKEY(bio.get(), key.get());
-        char* data = nullptr;
-        const long n = BIO_get_mem_data(bio.get(), &data);
-        std::string pem(data, static_cast<std::size_t>(n));
-        std::ofstream(stem.string() + ext) << pem;
-        return pem;
-    };
-    write(".pub", false);
-    return write(".key", true);
+    const test::KeyPems key = test::new_signing_key(type, rsa_bits);
+    std::ofstream(stem.string() + ".pub") << key.public_pem;
+    std::ofstream(stem.string() + ".key") << key.private_pem;
+    return key.private_pem;
 }
 
 std::string read_all(const std::filesystem::path& p) {

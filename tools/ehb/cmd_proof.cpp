@@ -14,6 +14,7 @@
 #include "engine/ingest.hpp"
 #include "engine/signature_check.hpp"
 #include "engine/xmldsig.hpp"
+#include "storage/chain.hpp"
 #include "storage/codec.hpp"
 #include "tools/ehb/client_flags.hpp"
 #include "tools/ehb/commands.hpp"
@@ -88,7 +89,8 @@ int cmd_proof(int argc, char** argv) {
         out += ",\"signed_bytes\":" + std::to_string(signed_bytes->size());
         field(out, "signed_sha256", signatures::sha256_hex(*signed_bytes));
         if (evidence->method == signatures::Method::detached)
-            field(out, "signature", signatures::to_hex(evidence->signature));
+            field(out, "signature", chain::hex(reinterpret_cast<const unsigned char*>(evidence->signature.data()),
+                                               evidence->signature.size()));
 
         // The signed bytes, prepared again as at arrival, must give the stored record.
         Prepared p;
