@@ -1,15 +1,17 @@
 #include "storage/space.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 namespace ehb {
 namespace {
 
 constexpr MDB_dbi kFreeDbi = 0;        // LMDB's FREE_DBI: the free list is a tree of its own
 constexpr uint64_t kMetaPages = 2;     // LMDB's NUM_METAS: pages 0 and 1
-constexpr int kMeasureAttempts = 100;  // a busy writer commits between begin and mdb_env_info at most this often
+constexpr int kMeasureAttempts = 200;  // about 20 s: see measure_space
 
 TableSpace stat_table(MDB_txn* txn, MDB_dbi dbi, std::string name) {
     MDB_stat st;
@@ -75,7 +77,9 @@ void split_dup_pages(const StoreReader& r, StoreSpace& space) {
     space.tables[heaviest->first].dup_pages += space.dup_pages - given;
 }
 
-// Nullopt when a commit landed between the transaction's start and mdb_env_info.
+// Nullopt when mdb_env_info describes a later commit than the transaction's
+// snapshot: one came between them, or one is being written (its meta page is
+// in the map before readers are told of it, for as long as the sync takes).
 std::optional<StoreSpace> measure(const StoreReader& r) {
     MDB_txn* txn = r.txn().get();
     MDB_env* env = mdb_txn_env(txn);
@@ -115,6 +119,8 @@ std::optional<StoreSpace> measure(const StoreReader& r) {
 
 StoreSpace measure_space(const Store& store) {
     for (int attempt = 0; attempt < kMeasureAttempts; ++attempt) {
+        // A commit's meta page is synced for milliseconds, longer on a busy disk: wait a little more each time.
+        if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempt, 100)));
         auto space = store.read([](const StoreReader& r) { return measure(r); });
         if (!space) continue;
         space->file_bytes = store.bytes_on_disk();
