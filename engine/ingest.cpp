@@ -22,6 +22,7 @@ void Preparer::prepare(std::string_view document, Prepared& out) {
     out.warnings.clear();
     out.source.clear();
     out.facility.clear();
+    out.received_bytes = document.size();
     std::string_view episode = document;
     if (looks_like_xml(document)) {
         out.format = SourceFormat::xml;
@@ -139,7 +140,7 @@ void Applier::apply(StoreWriter& store, std::span<const Prepared> batch, std::st
         e.source = p.source;
         e.signature = p.signature;
         e.payload = p.payload;
-        uint64_t seq = store.append(e);
+        uint64_t seq = store.append(e, p.received_bytes);
 
         store.set_episode(key, {seq, e.version, rec.hash, filed_under, timing, rec.appointment}, p.stats_tail);
         // The new version's statistics replace the old one's (nothing to do when they count the same).

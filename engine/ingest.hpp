@@ -34,6 +34,7 @@ class SignatureChecker;  // engine/signature_check.hpp
 struct Prepared {
     bool ok = false;
     SourceFormat format = SourceFormat::json;  // as detected from the content
+    uint64_t received_bytes = 0;  // the document's size as pushed (the log's byte totals, storage/schema.hpp)
     ParsedRecord record;  // when ok
     Issue error;          // when !ok
     std::string source;   // an XML submission's signature block, verbatim; else empty

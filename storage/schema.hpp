@@ -3,7 +3,8 @@
 // record. Everything else reads and writes through these codecs.
 //
 //   table       key                                 value
-//   meta        ASCII name                          format version, compression dictionaries (kMeta*)
+//   meta        ASCII name                          format version, compression dictionaries, the log's
+//                                                   byte totals (kMeta*)
 //   log         u64 sequence (native, INTEGERKEY)   LogEntry: header + principal + episode key
 //                                                   + warnings + payload (canonical JSON, maybe zstd)
 //   episodes    EpisodeKey: MA_CSKCB(5) + MA_LK     EpisodeHead (57 bytes): current version, when the
@@ -150,6 +151,17 @@ inline constexpr std::string_view kMetaPrincipalsRevoked = "principals_revoked";
 inline constexpr std::string_view kMetaFacilityKeysChanged = "facility_keys_changed";
 // The checkpoints' public keys: "checkpoint_key/" + key id (16 hex digits) → the raw Ed25519 public key (32 bytes).
 inline constexpr std::string_view kMetaCheckpointKeyPrefix = "checkpoint_key/";
+// What the log holds, summed over its entries (u64 each), added to by the
+// commit that appends them (StoreWriter::append): the documents' sizes as
+// received (the JSON, XML or FHIR bytes pushed; duplicates and rejected
+// documents are not stored and do not count), their canonical sizes
+// (LogEntry::raw_size) and the stored payloads' (after compression). A new
+// store starts them at zero; one created before they existed has none and is
+// never given them (they would count only part of its log): `ehb stats` shows
+// them as not recorded. Not a layout change, so no format version bump.
+inline constexpr std::string_view kMetaLogReceivedBytes = "log_received_bytes";
+inline constexpr std::string_view kMetaLogCanonicalBytes = "log_canonical_bytes";
+inline constexpr std::string_view kMetaLogPayloadBytes = "log_payload_bytes";
 
 template <class T>
 inline T load(const char* p) {

@@ -124,6 +124,32 @@ uint64_t StoreReader::last_seq() const {
     return schema::load<uint64_t>(k.data());
 }
 
+namespace {
+// Each of the log's byte totals with its meta key.
+constexpr std::pair<std::string_view, uint64_t LogTotals::*> kLogTotals[] = {
+    {schema::kMetaLogReceivedBytes, &LogTotals::received},
+    {schema::kMetaLogCanonicalBytes, &LogTotals::canonical},
+    {schema::kMetaLogPayloadBytes, &LogTotals::payload},
+};
+
+void put_log_totals(const lmdb::Txn& txn, const lmdb::Dbi& meta, const LogTotals& totals) {
+    for (const auto& [key, field] : kLogTotals) {
+        const uint64_t v = totals.*field;
+        meta.put(txn, key, {reinterpret_cast<const char*>(&v), sizeof v});
+    }
+}
+}  // namespace
+
+std::optional<LogTotals> StoreReader::log_totals() const {
+    LogTotals totals;
+    for (const auto& [key, field] : kLogTotals) {
+        std::string_view v;
+        if (!t_.meta.get(txn_, key, v) || v.size() != sizeof(uint64_t)) return std::nullopt;
+        totals.*field = schema::load<uint64_t>(v.data());
+    }
+    return totals;
+}
+
 uint64_t StoreReader::last_feed() const {
     lmdb::Cursor c(txn_, t_.feed);
     std::string_view k, v;
@@ -133,13 +159,19 @@ uint64_t StoreReader::last_feed() const {
 
 // ---- StoreWriter ----
 
-uint64_t StoreWriter::append(const schema::LogEntry& entry) {
+uint64_t StoreWriter::append(const schema::LogEntry& entry, uint64_t received_bytes) {
     const uint64_t seq = next_seq_;
     const std::string_view key(reinterpret_cast<const char*>(&seq), sizeof seq);
     const std::size_t size = entry.encoded_size();
     char* p = t_.log.reserve(txn_, key, size, MDB_APPEND);
     entry.encode(p);
-    if (!chain_loaded_) load_chain_head();
+    if (!chain_loaded_) {  // the transaction's first append
+        load_chain_head();
+        before_commit(&appended_, [](StoreWriter& w) { w.add_log_totals(); });
+    }
+    appended_.received += received_bytes;
+    appended_.canonical += entry.raw_size;
+    appended_.payload += entry.payload.size();
     chain_head_ = chain_.hasher.next(chain_head_, seq, {p, size});
     t_.chain.put(txn_, key, {reinterpret_cast<const char*>(chain_head_.data()), chain_head_.size()}, MDB_APPEND);
     ++next_seq_;
@@ -208,6 +240,16 @@ void StoreWriter::checkpoint_if_due(const lmdb::Dbi& table, uint64_t seq, const 
     cp.signature = chain_.key->sign(cp.signed_message(of));
     const auto row = cp.bytes();
     table.put(txn_, {reinterpret_cast<const char*>(&seq), sizeof seq}, {row.data(), row.size()}, MDB_APPEND);
+}
+
+void StoreWriter::add_log_totals() {
+    // A store created before the totals were kept has none, and is not given
+    // totals that would count only part of its log.
+    const auto totals = log_totals();
+    if (!totals) return;
+    LogTotals sum;
+    for (const auto& [key, field] : kLogTotals) sum.*field = (*totals).*field + appended_.*field;
+    put_log_totals(txn_, t_.meta, sum);
 }
 
 uint64_t StoreWriter::append_feed(const schema::FeedEntry& entry) {
@@ -413,33 +455,11 @@ void Store::init_schema() {
     } else {
         uint32_t v = schema::kFormatVersion;
         tables_.meta.put(txn, schema::kMetaFormatVersion, {reinterpret_cast<const char*>(&v), sizeof v});
+        put_log_totals(txn, tables_.meta, {});  // a new store keeps them from its first entry
     }
-    tables_.log = open(schema::kLog);
-    tables_.episodes = open(schema::kEpisodes);
-    tables_.person_log = open(schema::kPersonLog);
-    tables_.links = open(schema::kLinks);
-    tables_.members = open(schema::kMembers);
-    tables_.principals = open(schema::kPrincipals);
-    tables_.batches = open(schema::kBatches);
-    tables_.appointments = open(schema::kAppointments);
-    tables_.persons = open(schema::kPersons);
-    tables_.person_blocks = open(schema::kPersonBlocks);
-    tables_.person_events = open(schema::kPersonEvents);
-    tables_.person_audit = open(schema::kPersonAudit);
-    tables_.reviews = open(schema::kReviews);
-    tables_.review_queue = open(schema::kReviewQueue);
-    tables_.person_rules = open(schema::kPersonRules);
-    tables_.feed = open(schema::kFeed);
-    tables_.stats = open(schema::kStats);
-    tables_.followup_slips = open(schema::kFollowupSlips);
-    tables_.tokens = open(schema::kTokens);
-    tables_.reads = open(schema::kReads);
-    tables_.reads_by_person = open(schema::kReadsByPerson);
-    tables_.chain = open(schema::kChain);
-    tables_.checkpoints = open(schema::kCheckpoints);
-    tables_.reads_chain = open(schema::kReadsChain);
-    tables_.reads_checkpoints = open(schema::kReadsCheckpoints);
-    tables_.facility_keys = open(schema::kFacilityKeys);
+    // The rest, in the order of schema::kTables (meta is first).
+    const auto handles = tables_.all();
+    for (std::size_t i = 1; i < handles.size(); ++i) *handles[i] = open(schema::kTables[i]);
     if (!read_only) {
         open_checkpoint_key();  // only once the directory is known to be a store of this format
         // Registered once per key, so that checkpoints signed before a rotation still verify.

@@ -2,6 +2,7 @@
 // One writer at a time (LMDB's rule), any number of concurrent readers.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +11,8 @@
 #include <shared_mutex>
 #include <stdexcept>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "storage/chain.hpp"
@@ -51,6 +54,30 @@ struct Tables {
     lmdb::Dbi facility_keys;          // engine/facility_keys.hpp
     lmdb::Dbi chain, checkpoints;     // the log's tamper evidence (storage/chain.hpp)
     lmdb::Dbi reads_chain, reads_checkpoints;  // the access audit's
+
+private:
+    template <class Self>
+    static auto handles(Self& t) {
+        return std::array{&t.meta,          &t.log,          &t.episodes,       &t.person_log,    &t.links,
+                          &t.members,       &t.principals,   &t.batches,        &t.appointments,  &t.persons,
+                          &t.person_blocks, &t.person_events, &t.person_audit,  &t.reviews,       &t.review_queue,
+                          &t.person_rules,  &t.feed,         &t.stats,          &t.followup_slips, &t.tokens,
+                          &t.reads,         &t.reads_by_person, &t.chain,       &t.checkpoints,
+                          &t.reads_chain,   &t.reads_checkpoints, &t.facility_keys};
+    }
+
+public:
+    // Every table's handle, in the order of schema::kTables (the one list of them).
+    auto all() { return handles(*this); }
+    auto all() const { return handles(*this); }
+};
+static_assert(std::tuple_size_v<decltype(std::declval<Tables&>().all())> == schema::kTables.size());
+
+// The log's byte totals (schema.hpp, kMetaLog*).
+struct LogTotals {
+    uint64_t received = 0;   // the documents as pushed
+    uint64_t canonical = 0;  // their canonical bytes (LogEntry::raw_size)
+    uint64_t payload = 0;    // the stored payloads (after compression)
 };
 
 // What a write transaction needs to extend the hash chains (the log's and the
@@ -103,6 +130,8 @@ public:
     void filed(schema::PersonKey key, std::vector<uint64_t>& out) const;
     uint64_t last_seq() const;  // 0 for an empty log
     uint64_t last_feed() const;  // 0 for an empty feed
+    // Nullopt for a store created before the totals were kept.
+    std::optional<LogTotals> log_totals() const;
     // Calls f(seq, FeedEntry) for the feed's entries from `from` on, in order, until f returns false.
     template <class F>
     void feed(uint64_t from, F&& f) const {
@@ -148,8 +177,11 @@ public:
 
     // Appends the entry under the next sequence number (MDB_APPEND), and its
     // chain hash to `chain`, and returns the number. A commit that appended
-    // writes a checkpoint when one is due (StoreOptions).
-    uint64_t append(const schema::LogEntry& entry);
+    // writes a checkpoint when one is due (StoreOptions), and adds what it
+    // appended to the log's byte totals: `received_bytes` is the size of the
+    // document as it was pushed (0 for an entry made without one: the
+    // storage layer's own tests).
+    uint64_t append(const schema::LogEntry& entry, uint64_t received_bytes = 0);
     uint64_t next_seq() const { return next_seq_; }
     // Keeps the statistics tail stored after the head (schema.hpp, `episodes`).
     void set_episode(std::string_view episode_key, const schema::EpisodeHead& head);
@@ -203,6 +235,7 @@ private:
     void sign_before_commit();  // registers checkpoint_if_due, once
     void checkpoint_if_due();
     void checkpoint_if_due(const lmdb::Dbi& table, uint64_t seq, const chain::Hash& head, chain::Of of);
+    void add_log_totals();  // once per commit: one read-modify-write of each total
 
     ChainContext& chain_;
     chain::Hash chain_head_{};  // the hash of entry next_seq_ - 1, once loaded
@@ -210,6 +243,7 @@ private:
     chain::Hash reads_head_{};  // the hash of read last_read_, once loaded
     uint64_t last_read_ = 0;
     bool reads_loaded_ = false;
+    LogTotals appended_{};  // by this transaction, until add_log_totals
     uint64_t next_seq_;
     uint64_t next_feed_;
     std::vector<std::pair<const void*, std::function<void(StoreWriter&)>>> before_commit_;

@@ -17,6 +17,7 @@ int cmd_rematch(int argc, char** argv);
 int cmd_feed(int argc, char** argv);
 int cmd_audit_reads(int argc, char** argv);  // the access audit: who read a citizen's book
 int cmd_verify(int argc, char** argv);   // the log's tamper evidence and the indexes (storage/verify.hpp)
+int cmd_stats(int argc, char** argv);    // bytes on disk per table, per episode, against the raw input
 int cmd_backup(int argc, char** argv);   // a hot backup (storage/backup.hpp)
 int cmd_restore(int argc, char** argv);
 int cmd_facility_key(int argc, char** argv);  // `ehb admin facility-key`: signing keys (engine/facility_keys.hpp)

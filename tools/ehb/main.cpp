@@ -55,6 +55,7 @@ constexpr const char* kUsage =
     "  admin  merge|unmerge|link|unlink|person|review|audit ...\n"
     "                                          the stewards' operations again (link is relink)\n"
     "  verify --data DIR [--public-key FILE]   check the hash chains (log, access audit), checkpoints, indexes\n"
+    "  stats --data DIR [--json]               bytes on disk per table and index, per episode, against the raw input\n"
     "  proof --data DIR SEQ [--out FILE]       who signed a stored record, verified again, and what they signed\n"
     "  backup --data DIR --out DIR2            a verified hot backup while ehbd runs\n"
     "  restore --from DIR2 --data DIR          put a verified backup into an empty data directory\n"
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
         if (command == "feed") return ehb::cli::cmd_feed(argc - 1, argv + 1);
         if (command == "audit-reads") return ehb::cli::cmd_audit_reads(argc - 1, argv + 1);
         if (command == "verify") return ehb::cli::cmd_verify(argc - 1, argv + 1);
+        if (command == "stats") return ehb::cli::cmd_stats(argc - 1, argv + 1);
         if (command == "proof") return ehb::cli::cmd_proof(argc - 1, argv + 1);
         if (command == "backup") return ehb::cli::cmd_backup(argc - 1, argv + 1);
         if (command == "restore") return ehb::cli::cmd_restore(argc - 1, argv + 1);
