@@ -82,6 +82,13 @@ TEST(BenchScale, LoadsItsOwnNodeAndReportsRateTenthsLookupsResolutionMemoryAndDi
     EXPECT_GT(field(s, "ehbd_peak_rss_bytes"), 0u);
     EXPECT_GT(field(s, "bench_peak_rss_bytes"), 0u);
     EXPECT_GT(field(s, "disk_bytes"), 0u);
+    // What ehb stats --json says of the node, with the documents it holds as received.
+    simdjson::dom::element space = s["space"];
+    EXPECT_TRUE(bool(space["log_totals_recorded"]));
+    EXPECT_GT(field(space, "received_bytes"), field(space, "payload_bytes"));
+    EXPECT_EQ(field(space, "log_entries"),
+              field(s["statuses"]["accepted"], "count") + field(s["statuses"]["new_version"], "count"));
+    EXPECT_LE(field(space, "used_bytes"), field(s, "disk_bytes"));
     EXPECT_EQ(slurp(chart).substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
 
     // The loaded node is left for ehb stats and ehb book: it holds every stored record.

@@ -14,11 +14,13 @@
 #include <vector>
 
 #include "engine/principals.hpp"
+#include "storage/space.hpp"
 #include "storage/store.hpp"
 #include "tools/ehb/chart.hpp"
 #include "tools/ehb/pusher.hpp"
 #include "tools/ehb/scale_probe.hpp"
 #include "tools/ehb/scale_server.hpp"
+#include "tools/ehb/space_json.hpp"
 #include "tools/ehb/status_check.hpp"
 
 namespace ehb::cli {
@@ -231,6 +233,15 @@ int run_scale(const ScaleOptions& o) {
 
     const uint64_t ehbd_peak = server.stop();
     const uint64_t disk = disk_used(data);
+    const StoreSpace space = [&] {
+        StoreOptions read_only;
+        read_only.read_only = true;
+        const Store store(data, read_only);
+        StoreSpace measured = measure_space(store);
+        std::stable_sort(measured.tables.begin(), measured.tables.end(),
+                         [](const TableSpace& a, const TableSpace& b) { return a.bytes > b.bytes; });
+        return measured;
+    }();
     const std::vector<Tenth> tenth = tenths(log.samples());
     const double last_to_first = tenth.size() == 10 && tenth[0].rate > 0 ? tenth[9].rate / tenth[0].rate : 0;
 
@@ -281,6 +292,7 @@ int run_scale(const ScaleOptions& o) {
     out += ",\"ehbd_peak_rss_bytes\":" + std::to_string(ehbd_peak);
     out += ",\"bench_peak_rss_bytes\":" + std::to_string(own_peak_rss());
     out += ",\"disk_bytes\":" + std::to_string(disk);
+    out += ",\"space\":" + space_json(space);
     out += ",\"pass\":" + std::string(pass ? "true" : "false");
     out += ',' + rejections_field(t) + "}\n";
     std::fwrite(out.data(), 1, out.size(), stdout);
@@ -312,6 +324,12 @@ int run_scale(const ScaleOptions& o) {
                  resolution.cold.p50_us, resolution.cold.p99_us, resolution.warm.p50_us, resolution.warm.p99_us);
     std::fprintf(stderr, "  peak memory: ehbd %s GB, ehb bench %s GB; disk used: %s GB\n", gb(ehbd_peak).c_str(),
                  gb(own_peak_rss()).c_str(), gb(disk).c_str());
+    if (space.log_totals) {
+        std::fprintf(stderr, "  store: %.0f bytes per episode, %.1f%% of the %s GB of documents it holds as received "
+                     "(target at most %.0f%%; ehb stats --data DIR for every table)\n",
+                     ratio(space.used_bytes(), space.episodes), 100 * ratio(space.file_bytes, space.log_totals->received),
+                     gb(space.log_totals->received).c_str(), 100 * kStoreToReceivedTarget);
+    }
     std::fprintf(stderr, "  the loaded node stays in %s (ehb stats --data %s)\n", data.c_str(), data.c_str());
     std::fprintf(stderr, "ehb bench: %s\n", pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;

@@ -1,0 +1,16 @@
+// `ehb stats --json`'s object, also the "space" member of `ehb bench --scale`'s
+// result (docs/operations.md, "Space: `ehb stats`").
+#pragma once
+
+#include <string>
+
+#include "storage/space.hpp"
+
+namespace ehb::cli {
+
+inline constexpr double kStoreToReceivedTarget = 0.40;  // issue 8: the store at most 40% of the input it holds
+
+double ratio(uint64_t a, uint64_t b);
+std::string space_json(const StoreSpace& s);
+
+}  // namespace ehb::cli
