@@ -82,13 +82,14 @@ static_assert(std::endian::native == std::endian::little, "ehb stores little-end
 namespace ehb::schema {
 
 // Bump on any change of a layout below; a data directory of another version is refused.
-inline constexpr uint32_t kFormatVersion = 8;  // 2: principals and batches; 3: record kinds, formats, sources;
+inline constexpr uint32_t kFormatVersion = 9;  // 2: principals and batches; 3: record kinds, formats, sources;
                                                 // 4: the person index; 5: name fingerprints in person_blocks;
                                                 // 6: the change feed
                                                 // 7: the log's hash chain and signed checkpoints, the
                                                 // access audit, scrypt credentials and their rotation
                                                 // 8: facility signing keys, each record's signature evidence,
                                                 // the access audit's hash chain and checkpoints
+                                                // 9: persons' entries zstd-compressed
 
 struct Table {
     const char* name;

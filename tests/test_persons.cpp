@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -353,6 +354,48 @@ TEST(PersonEntry, SurvivorshipPrefersTrustedSourcesThenTheNewestAndRoundTrips) {
     EXPECT_TRUE(back->profiles.at(0).same_demographics(p));
     EXPECT_EQ(back->best[person::kBestAddress].value, "15 Trần Phú");
     EXPECT_FALSE(person::decode_entry("garbage"));
+}
+
+// Format 9 keeps entries zstd-compressed: a person seen in several records
+// takes well under half its plain size, decodes to the same entry, and a
+// damaged entry is refused rather than misread.
+TEST(PersonEntry, IsStoredCompressedAndADamagedOneIsRefused) {
+    person::PersonEntry e;
+    e.created_us = 1'700'000'000'000'000;
+    for (int i = 0; i < 4; ++i) {
+        person::PersonRecord r;
+        r.full_name = "Nguyễn Thị Minh Khai";
+        r.birth = "19850312";
+        r.sex = "2";
+        r.address = "Số " + std::to_string(10 + i) + " đường Trần Hưng Đạo, phường Bến Nghé, quận 1";
+        r.province = "79";
+        r.ids = {{person::IdSystem::cccd, "079185012345"}, {person::IdSystem::bhxh, "790123456" + std::to_string(i)}};
+        person::Profile p;
+        person::prepare(r, p);
+        e.profiles.push_back(p);
+        person::see_identifiers(e, p, 20000 + i, 10 + i);
+        person::survive(e, r, 10 + i);
+    }
+    const std::string stored = person::encode_entry(e);
+    ASSERT_EQ(uint8_t(stored.at(0)), 3) << "the compressed layout";
+    uint32_t plain = 0;
+    std::memcpy(&plain, stored.data() + 1, sizeof plain);
+    EXPECT_LT(stored.size() * 2, plain) << stored.size() << " of " << plain;
+    const auto back = person::decode_entry(stored);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(person::encode_entry(*back), stored);
+    EXPECT_EQ(back->profiles.size(), 4u);
+    EXPECT_EQ(back->identifiers.size(), e.identifiers.size());
+    EXPECT_EQ(back->best[person::kBestAddress].value, e.best[person::kBestAddress].value);
+
+    std::string damaged = stored;
+    damaged[damaged.size() / 2] ^= 0x5a;
+    EXPECT_FALSE(person::decode_entry(damaged));
+    EXPECT_FALSE(person::decode_entry(stored.substr(0, stored.size() - 3)));
+    std::string oversized = stored;
+    const uint32_t huge = 1u << 30;
+    std::memcpy(oversized.data() + 1, &huge, sizeof huge);
+    EXPECT_FALSE(person::decode_entry(oversized));
 }
 
 }  // namespace
