@@ -81,6 +81,7 @@ TEST(BenchScale, LoadsItsOwnNodeAndReportsRateTenthsLookupsResolutionMemoryAndDi
 
     EXPECT_GT(field(s, "ehbd_peak_rss_bytes"), 0u);
     EXPECT_GT(field(s, "bench_peak_rss_bytes"), 0u);
+    EXPECT_GT(double(s["ehbd_cpu_seconds"]), 0.0);
     EXPECT_GT(field(s, "disk_bytes"), 0u);
     // What ehb stats --json says of the node, with the documents it holds as received.
     simdjson::dom::element space = s["space"];

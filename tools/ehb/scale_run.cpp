@@ -231,7 +231,7 @@ int run_scale(const ScaleOptions& o) {
     log.stop();
     for (const std::string& problem : report.problems) std::fprintf(stderr, "ehb bench: %s\n", problem.c_str());
 
-    const uint64_t ehbd_peak = server.stop();
+    const ServerProcess::Usage ehbd = server.stop();
     const uint64_t disk = disk_used(data);
     const StoreSpace space = [&] {
         StoreOptions read_only;
@@ -289,7 +289,9 @@ int run_scale(const ScaleOptions& o) {
     out += ",\"identity_resolution\":{\"resident_before_cold\":" + fixed(resolution.resident_before, 3);
     out += ",\"cold\":" + latencies_json(resolution.cold) + ",\"warm\":" + latencies_json(resolution.warm);
     out += ",\"linked\":" + std::to_string(resolution.linked) + ",\"invalid\":" + std::to_string(resolution.unparsed) + "}";
-    out += ",\"ehbd_peak_rss_bytes\":" + std::to_string(ehbd_peak);
+    out += ",\"ehbd_peak_rss_bytes\":" + std::to_string(ehbd.peak_rss_bytes);
+    out += ",\"ehbd_cpu_seconds\":" + fixed(ehbd.cpu_seconds, 1);
+    out += ",\"ehbd_cpu_us_per_record\":" + fixed(t.records ? ehbd.cpu_seconds * 1e6 / double(t.records) : 0, 1);
     out += ",\"bench_peak_rss_bytes\":" + std::to_string(own_peak_rss());
     out += ",\"disk_bytes\":" + std::to_string(disk);
     out += ",\"space\":" + space_json(space);
@@ -322,8 +324,9 @@ int run_scale(const ScaleOptions& o) {
                  "warm p50 %.0f us, p99 %.0f us\n",
                  static_cast<unsigned long long>(resolution.cold.count), static_cast<unsigned long long>(resolution.linked),
                  resolution.cold.p50_us, resolution.cold.p99_us, resolution.warm.p50_us, resolution.warm.p99_us);
-    std::fprintf(stderr, "  peak memory: ehbd %s GB, ehb bench %s GB; disk used: %s GB\n", gb(ehbd_peak).c_str(),
-                 gb(own_peak_rss()).c_str(), gb(disk).c_str());
+    std::fprintf(stderr, "  peak memory: ehbd %s GB, ehb bench %s GB; disk used: %s GB; ehbd CPU %.0f s (%.0f us a record)\n",
+                 gb(ehbd.peak_rss_bytes).c_str(), gb(own_peak_rss()).c_str(), gb(disk).c_str(), ehbd.cpu_seconds,
+                 t.records ? ehbd.cpu_seconds * 1e6 / double(t.records) : 0.0);
     if (space.log_totals) {
         std::fprintf(stderr, "  store: %.0f bytes per episode, %.1f%% of the %s GB of documents it holds as received "
                      "(target at most %.0f%%; ehb stats --data DIR for every table)\n",

@@ -69,7 +69,7 @@ ServerProcess::~ServerProcess() {
     waitpid(pid_, nullptr, 0);
 }
 
-uint64_t ServerProcess::stop() {
+ServerProcess::Usage ServerProcess::stop() {
     kill(pid_, SIGTERM);
     int status = 0;
     rusage usage{};
@@ -78,7 +78,9 @@ uint64_t ServerProcess::stop() {
     if (waited < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         throw std::runtime_error("ehbd did not exit cleanly (status " + std::to_string(status) + ")");
     }
-    return static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+    const auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return {static_cast<uint64_t>(usage.ru_maxrss) * 1024,  // Linux reports KiB
+            seconds(usage.ru_utime) + seconds(usage.ru_stime)};
 }
 
 std::filesystem::path ehbd_beside_this_program() {

@@ -24,9 +24,13 @@ public:
 
     uint16_t port() const { return port_; }
 
+    struct Usage {
+        uint64_t peak_rss_bytes = 0;  // mapped pages of the store count while they are mapped
+        double cpu_seconds = 0;       // user and system, every thread
+    };
     // Stops it with SIGTERM (ehbd finishes the commit in progress) and waits.
-    // Returns its peak resident memory in bytes. Throws when it did not exit cleanly.
-    uint64_t stop();
+    // Throws when it did not exit cleanly.
+    Usage stop();
 
 private:
     pid_t pid_ = -1;
