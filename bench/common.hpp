@@ -2,8 +2,13 @@
 // Sizes come from the environment so that CI runs a small smoke of the same code.
 #pragma once
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +24,17 @@ inline std::string complete_marker() { return "complete-format-" + std::to_strin
 inline uint64_t env_u64(const char* name, uint64_t fallback) {
     const char* v = std::getenv(name);
     return v && *v ? std::strtoull(v, nullptr, 10) : fallback;
+}
+
+// Drops `file`'s pages from the page cache, for a cold-cache figure without
+// dropping the cache of the whole machine (other builds and benchmarks run
+// beside these). Pages some process still maps stay: unmap them first.
+inline void evict_from_page_cache(const std::filesystem::path& file) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error("cannot open " + file.string());
+    const int rc = ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+    if (rc != 0) throw std::runtime_error("posix_fadvise failed on " + file.string());
 }
 
 // The first `n` documents of the standard workload for `citizens` people.

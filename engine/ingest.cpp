@@ -15,8 +15,8 @@ int64_t now_us() {
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-Preparer::Preparer(const DictionarySet* dictionaries, ParseLimits limits)
-    : dictionaries_(dictionaries), parser_(limits), xml_(limits.max_document_bytes), fhir_(limits.max_document_bytes) {}
+Preparer::Preparer(const DictionarySet* dictionaries, ParseLimits limits, bool compress)
+    : dictionaries_(dictionaries), compress_(compress), parser_(limits), xml_(limits.max_document_bytes), fhir_(limits.max_document_bytes) {}
 
 void Preparer::prepare(std::string_view document, Prepared& out) {
     out.warnings.clear();
@@ -48,8 +48,13 @@ void Preparer::prepare(std::string_view document, Prepared& out) {
     out.stats.encode(out.stats_tail);
     person_record(out.record, out.person);
     person::prepare(out.person, out.profile);
-    auto dictionary = dictionaries_ ? dictionaries_->latest() : nullptr;
-    out.codec = compressor_.compress(out.record.canonical, out.payload, dictionary.get());
+    if (compress_) {
+        auto dictionary = dictionaries_ ? dictionaries_->latest() : nullptr;
+        out.codec = compressor_.compress(out.record.canonical, out.payload, dictionary.get());
+    } else {
+        out.codec = schema::Codec::raw;
+        out.payload.assign(out.record.canonical);
+    }
     if (out.record.warnings.empty()) return;
     out.warnings.push_back('[');
     for (const Issue& w : out.record.warnings) {

@@ -63,14 +63,16 @@ struct RecordResult {
 // Per-thread CPU stage; reuses its parsers and compression buffers. Tells
 // the format from the content (an XML submission, a FHIR Bundle or an episode
 // document), normalises XML and FHIR into an episode document, then parses
-// that. Compresses with the latest dictionary of `dictionaries` when there is one.
+// that. Compresses with the latest dictionary of `dictionaries` when there is
+// one; with `compress` false (benchmarks only) every payload is stored raw.
 class Preparer {
 public:
-    explicit Preparer(const DictionarySet* dictionaries = nullptr, ParseLimits limits = {});
+    explicit Preparer(const DictionarySet* dictionaries = nullptr, ParseLimits limits = {}, bool compress = true);
     void prepare(std::string_view document, Prepared& out);
 
 private:
     const DictionarySet* dictionaries_;
+    bool compress_;
     EpisodeParser parser_;
     XmlSubmissionReader xml_;
     FhirBundleReader fhir_;

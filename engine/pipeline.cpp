@@ -144,7 +144,7 @@ void Pipeline::prepare_loop() {
     errno = 0;
     const int nice = getpriority(PRIO_PROCESS, self);
     if (errno == 0) (void)setpriority(PRIO_PROCESS, self, nice + kPrepareNice);
-    Preparer preparer(&store_.dictionaries(), options_.limits);
+    Preparer preparer(&store_.dictionaries(), options_.limits, options_.compress_payloads);
     SignatureChecker signatures;
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -299,7 +299,7 @@ void Pipeline::write_loop() {
             for (const PendingNote& note : notes) {
                 if (note.done) note.done(stored);
             }
-            if (stored) trainer.after_commit(store_);
+            if (stored && options_.compress_payloads) trainer.after_commit(store_);
             // Commits of notes alone write a few small pages: releasing the map
             // after each would only make the readers fault their pages in again.
             if (stored && !commit.empty() && options_.release_map_every &&

@@ -55,6 +55,9 @@ struct PipelineOptions {
     ParseLimits limits;
     // Every document needs a verified signature (engine/signature_check.hpp).
     bool require_signatures = false;
+    // Off: payloads are stored raw (Codec::raw) and no dictionary is trained.
+    // For benchmarks only (bench_lookup's uncompressed store); never an ehbd flag.
+    bool compress_payloads = true;
 };
 
 struct PipelineStats {

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <future>
 #include <thread>
 
 #include "engine/book.hpp"
@@ -460,6 +462,107 @@ TEST(Dictionary, StoreTrainsOneFromItsFirstRecordsAndKeepsIt) {
     ASSERT_EQ(book.episodes.size(), 1501u);
     EXPECT_EQ(book.episodes.front().ma_lk, "AFTER");
     EXPECT_NE(book.episodes.front().current.canonical.find("\"MA_LK\":\"AFTER\""), std::string::npos);
+}
+
+// Ingests `docs` through a pipeline, in batches of 100 that each wait for their
+// commit: the first `before`, then a duplicate every 5 ms while `more(rounds)`
+// (time for a dictionary to be trained and stored), then the rest. Returns the rounds.
+int ingest_in_phases(Store& store, bool compress, const std::vector<std::string>& docs, std::size_t before,
+                     const std::function<bool(int)>& more) {
+    PipelineOptions options;
+    options.compress_payloads = compress;
+    Pipeline pipeline(store, options);
+    auto submit = [&](std::size_t from, std::size_t to) {
+        std::string buffer;
+        std::vector<Pipeline::Span> spans;
+        for (std::size_t i = from; i < to; ++i) {
+            spans.emplace_back(buffer.size(), docs[i].size());
+            buffer += docs[i];
+        }
+        std::promise<void> committed;
+        pipeline.submit(std::move(buffer), spans, "test", [&](std::span<const RecordResult>) { committed.set_value(); });
+        committed.get_future().wait();
+    };
+    for (std::size_t at = 0; at < before; at += 100) submit(at, std::min(at + 100, before));
+    int rounds = 0;
+    for (; more(rounds); ++rounds) {
+        submit(0, 1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    for (std::size_t at = before; at < docs.size(); at += 100) submit(at, std::min(at + 100, docs.size()));
+    pipeline.close();
+    return rounds;
+}
+
+// bench_lookup's uncompressed store: the same documents ingested with
+// compression off are stored raw, no dictionary is trained, and every book
+// reads back as the compressed store's.
+TEST(Compression, AStoreWrittenWithoutItHoldsRawEntriesAndTheSameBooks) {
+    constexpr int kCitizens = 50;
+    auto citizen = [](int c) { return "0010900" + std::to_string(10000 + c); };
+    std::vector<std::string> docs;
+    for (int i = 0; i < 1500; ++i) {
+        const int episode = i % 1300;  // the last 200 are new versions of the first 200
+        test::Doc d;
+        d.ma_lk = std::to_string(100000 + episode);
+        d.citizen = citizen(episode % kCitizens);
+        d.card = "DN4010" + std::to_string(123450000 + episode % kCitizens);
+        d.extra = {{"GHI_CHU", "\"Tái khám sau " + std::to_string(i % 30) + " ngày\""}};
+        docs.push_back(d.json());
+    }
+    const std::size_t before = 1100;  // past kDictionarySamples
+    TempDir compressed_dir, raw_dir;
+    Store compressed(compressed_dir.path()), raw(raw_dir.path());
+    const int rounds = ingest_in_phases(compressed, true, docs, before,
+                                        [&](int r) { return !compressed.dictionaries().latest() && r < 2000; });
+    ingest_in_phases(raw, false, docs, before, [&](int r) { return r < rounds; });
+
+    auto dictionary = compressed.dictionaries().latest();
+    ASSERT_TRUE(dictionary) << "no dictionary after " << rounds << " rounds";
+    EXPECT_FALSE(raw.dictionaries().latest());
+    const uint64_t last = compressed.read([](const StoreReader& r) { return r.last_seq(); });
+    ASSERT_EQ(raw.read([](const StoreReader& r) { return r.last_seq(); }), last);
+    ASSERT_EQ(last, 1500u);
+    std::size_t with_dictionary = 0;
+    compressed.read([&](const StoreReader& r) {
+        for (uint64_t seq = 1; seq <= last; ++seq) {
+            auto e = r.entry(seq);
+            if (e->codec == schema::Codec::zstd &&
+                ZSTD_getDictID_fromFrame(e->payload.data(), e->payload.size()) == dictionary->id()) {
+                ++with_dictionary;
+            }
+        }
+        return 0;
+    });
+    EXPECT_GT(with_dictionary, 0u);  // the comparison below decodes with the dictionary
+    raw.read([&](const StoreReader& r) {
+        for (uint64_t seq = 1; seq <= last; ++seq) {
+            auto e = r.entry(seq);
+            EXPECT_EQ(e->codec, schema::Codec::raw) << seq;
+            EXPECT_EQ(e->payload.size(), e->raw_size) << seq;
+        }
+        return 0;
+    });
+
+    BookReader from_compressed(compressed), from_raw(raw);
+    Book a, b;
+    for (int c = 0; c < kCitizens; ++c) {
+        ASSERT_TRUE(from_compressed.read(citizen(c), a, true));
+        ASSERT_TRUE(from_raw.read(citizen(c), b, true));
+        ASSERT_EQ(a.episodes.size(), b.episodes.size()) << citizen(c);
+        EXPECT_EQ(a.episodes.size(), 26u);  // 1300 episodes over 50 citizens
+        for (std::size_t i = 0; i < a.episodes.size(); ++i) {
+            const BookEpisode &x = a.episodes[i], &y = b.episodes[i];
+            EXPECT_EQ(x.ma_lk, y.ma_lk);
+            EXPECT_EQ(x.current.seq, y.current.seq);
+            EXPECT_EQ(x.current.canonical, y.current.canonical);
+            ASSERT_EQ(x.earlier.size(), y.earlier.size());
+            for (std::size_t v = 0; v < x.earlier.size(); ++v) {
+                EXPECT_EQ(x.earlier[v].seq, y.earlier[v].seq);
+                EXPECT_EQ(x.earlier[v].canonical, y.earlier[v].canonical);
+            }
+        }
+    }
 }
 
 }  // namespace
