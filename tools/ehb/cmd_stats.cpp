@@ -1,7 +1,6 @@
 // ehb stats --data DIR [--json]
 // Bytes on disk per table and index, per episode and per log entry, against
 // the documents the log holds (docs/operations.md, "Space: `ehb stats`").
-#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <string>
@@ -77,12 +76,7 @@ int cmd_stats(int argc, char** argv) {
         else return usage("unexpected argument " + std::string(arg));
     }
     if (data.empty()) return usage("--data DIR is needed");
-    StoreOptions read_only;
-    read_only.read_only = true;
-    const Store store(data, read_only);
-    StoreSpace space = measure_space(store);
-    std::stable_sort(space.tables.begin(), space.tables.end(),
-                     [](const TableSpace& a, const TableSpace& b) { return a.bytes > b.bytes; });
+    const StoreSpace space = measure_data_dir(data);
     if (json) std::printf("%s\n", space_json(space).c_str());
     else print_human(space);
     return 0;

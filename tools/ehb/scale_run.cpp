@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "engine/principals.hpp"
-#include "storage/space.hpp"
 #include "storage/store.hpp"
 #include "tools/ehb/chart.hpp"
 #include "tools/ehb/pusher.hpp"
@@ -233,15 +232,7 @@ int run_scale(const ScaleOptions& o) {
 
     const ServerProcess::Usage ehbd = server.stop();
     const uint64_t disk = disk_used(data);
-    const StoreSpace space = [&] {
-        StoreOptions read_only;
-        read_only.read_only = true;
-        const Store store(data, read_only);
-        StoreSpace measured = measure_space(store);
-        std::stable_sort(measured.tables.begin(), measured.tables.end(),
-                         [](const TableSpace& a, const TableSpace& b) { return a.bytes > b.bytes; });
-        return measured;
-    }();
+    const StoreSpace space = measure_data_dir(data);
     const std::vector<Tenth> tenth = tenths(log.samples());
     const double last_to_first = tenth.size() == 10 && tenth[0].rate > 0 ? tenth[9].rate / tenth[0].rate : 0;
 

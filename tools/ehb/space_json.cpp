@@ -22,6 +22,16 @@ namespace {
 
 double ratio(uint64_t a, uint64_t b) { return b == 0 ? 0.0 : double(a) / double(b); }
 
+StoreSpace measure_data_dir(const std::filesystem::path& data) {
+    StoreOptions read_only;
+    read_only.read_only = true;
+    const Store store(data, read_only);
+    StoreSpace space = measure_space(store);
+    std::stable_sort(space.tables.begin(), space.tables.end(),
+                     [](const TableSpace& a, const TableSpace& b) { return a.bytes > b.bytes; });
+    return space;
+}
+
 std::string space_json(const StoreSpace& s) {
     std::string out;
     appendf(out, "{\"page_size\":%" PRIu64 ",\"file_bytes\":%" PRIu64 ",\"used_bytes\":%" PRIu64
