@@ -1,5 +1,7 @@
 #include "engine/book.hpp"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -38,6 +40,8 @@ void BookReader::load_version(const schema::LogEntry& e, uint64_t seq, BookVersi
         out.signed_by.emplace(BookVersion::Signed{evidence->method, evidence->status, std::string(evidence->algorithm),
                                                   std::string(evidence->key_id), std::string(evidence->reason)});
     }
+    // With simdjson's padding in its capacity, book_json parses the record in place.
+    out.canonical.reserve(e.raw_size + simdjson::SIMDJSON_PADDING);
     decompressor_.decompress(e.codec, e.payload, e.raw_size, out.canonical);
 }
 

@@ -164,8 +164,9 @@ uint32_t vietnam_today() {
 std::string book_json(const Book& book) { return book_json(book, vietnam_today()); }
 
 std::string book_json(const Book& book, uint32_t today) {
-    // One parse of each current record gathers what the groups need.
-    simdjson::dom::parser parser;
+    // One parse of each current record gathers what the groups need; the
+    // parser keeps its buffers from book to book.
+    thread_local simdjson::dom::parser parser;
     std::vector<FollowUpFacts> facts;
     facts.reserve(book.episodes.size());
     std::array<std::string, kAdministrative.size()> admin;  // from the newest record that has each field
