@@ -29,7 +29,9 @@ class FormatMismatch : public std::runtime_error {
 
 struct StoreOptions {
     std::size_t initial_map_size = std::size_t{256} << 20;  // grows by itself (Store::write)
-    std::size_t max_map_size = std::size_t{4} << 40;         // address space, not disk
+    // Address space, not disk: a quarter of x86-64's 128 TiB of user space,
+    // decades of a national store (docs/capacity.md).
+    std::size_t max_map_size = std::size_t{32} << 40;
     // false: commits are not flushed (MDB_NOSYNC) until sync(), and a crash
     // can lose or corrupt them. Only for stores that can be built again (the
     // benchmarks' fixtures); nothing ehbd acknowledges is written this way.
