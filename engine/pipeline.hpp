@@ -49,10 +49,10 @@ struct PipelineOptions {
     // acknowledgements, with the feed's last sequence number (engine/feed.hpp).
     std::function<void(uint64_t feed_head)> on_commit;
     // Commits between two Store::release_mapped_pages (0: never). Releasing
-    // keeps ehbd's resident set near its working set (standard workload: 0.84 GB
-    // peak after every commit, 1.08 GB every 8, 1.2 GB never); every 8 spares
-    // the writer most of the page faults that re-mapping costs at scale
-    // (docs/benchmarks.md, "Format 9 at 3 million citizens").
+    // keeps ehbd's resident set near its working set (standard workload: 1.73 GB
+    // peak after every commit, 2.03 GB every 8); every 8 spares the writer most
+    // of the page faults that re-mapping costs at scale (docs/benchmarks.md,
+    // "Format 9 at 3 million citizens": 9% faster).
     unsigned release_map_every = 8;
     ParseLimits limits;
     // Every document needs a verified signature (engine/signature_check.hpp).
