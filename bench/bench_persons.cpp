@@ -175,6 +175,30 @@ Fixture& fixture() {
     return f;
 }
 
+// The store's index, counting the persons whose profiles the resolver
+// compares the record with: what blocking leaves it to do.
+class CountingIndex final : public person::Candidates {
+public:
+    explicit CountingIndex(person::StoreIndex& index) : index_(index) {}
+    void by_identifier(const person::Identifier& id, std::vector<uint64_t>& persons) override {
+        index_.by_identifier(id, persons);
+    }
+    bool by_block(const person::BlockKey& key, std::vector<uint64_t>& persons) override {
+        return index_.by_block(key, persons);
+    }
+    void profiles(uint64_t person, std::vector<const person::Profile*>& out) override {
+        ++compared;
+        index_.profiles(person, out);
+    }
+    uint64_t root(uint64_t person) override { return index_.root(person); }
+    bool never_link(uint64_t a, uint64_t b) override { return index_.never_link(a, b); }
+
+    uint64_t compared = 0;
+
+private:
+    person::StoreIndex& index_;
+};
+
 // Resolution alone, in a read transaction per record: what ingest's writer
 // does for a record before it writes anything.
 void BM_ResolveOnline(benchmark::State& state) {
@@ -187,19 +211,21 @@ void BM_ResolveOnline(benchmark::State& state) {
     person::Model model = person::bootstrap_model();
     model.prior = person::online_prior(f.persons);  // as ingest resolves (PersonIndex::place)
     std::vector<double> us, by_model;  // every record; those without a national identifier
-    uint64_t joined = 0;
+    uint64_t joined = 0, by_model_compared = 0;
     for (auto _ : state) {
         us.clear();
         by_model.clear();
-        joined = 0;
+        joined = 0, by_model_compared = 0;
         ehb::lmdb::Txn txn;
         for (uint64_t i = 0; i < kHeldOut; ++i) {
             const auto t0 = Clock::now();
             f.store->read(txn, [&](const ehb::StoreReader& r) {
-                person::StoreIndex index(r, cfg);
+                person::StoreIndex store_index(r, cfg);
+                CountingIndex index(store_index);
                 person::Resolver resolver(model, cfg);
                 const person::Decision d = resolver.resolve(f.profiles[i], index);
                 joined += d.band == person::Band::link ? 1 : 0;
+                if (!f.profiles[i].has_national_id()) by_model_compared += index.compared;
                 return 0;
             });
             us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
@@ -217,6 +243,7 @@ void BM_ResolveOnline(benchmark::State& state) {
         state.counters["no_id_share"] = static_cast<double>(by_model.size()) / static_cast<double>(kHeldOut);
         state.counters["no_id_p50_us"] = by_model[by_model.size() / 2];
         state.counters["no_id_p99_us"] = by_model[by_model.size() * 99 / 100];
+        state.counters["no_id_compared"] = static_cast<double>(by_model_compared) / static_cast<double>(by_model.size());
     }
     state.counters["linked_share"] = static_cast<double>(joined) / static_cast<double>(kHeldOut);
     if (f.build_seconds > 0) state.counters["build_s"] = f.build_seconds;

@@ -20,7 +20,7 @@
 //   members     PersonKey N (9)                     dup PersonKey N (9): the persons merged into it
 //   persons     PersonKey N (9)                     PersonEntry (engine/person/person_entry.hpp): the
 //                                                   profiles the person is compared by
-//   person_blocks u64 blocking key (BE)             dup u64 (INTEGERDUP): person << 32 | name fingerprints,
+//   person_blocks u64 blocking key (BE)             dup u64 (INTEGERDUP): person << 32 | the key's tag,
 //                                                   the persons filed under the key (engine/person/blocking.hpp)
 //   person_events u64 sequence (INTEGERKEY)         JSON: a change of who-is-who (merged, unmerged, linked,
 //                                                   unlinked, best record changed), append-only
@@ -82,7 +82,7 @@ static_assert(std::endian::native == std::endian::little, "ehb stores little-end
 namespace ehb::schema {
 
 // Bump on any change of a layout below; a data directory of another version is refused.
-inline constexpr uint32_t kFormatVersion = 9;  // 2: principals and batches; 3: record kinds, formats, sources;
+inline constexpr uint32_t kFormatVersion = 10;  // 2: principals and batches; 3: record kinds, formats, sources;
                                                 // 4: the person index; 5: name fingerprints in person_blocks;
                                                 // 6: the change feed
                                                 // 7: the log's hash chain and signed checkpoints, the
@@ -90,6 +90,8 @@ inline constexpr uint32_t kFormatVersion = 9;  // 2: principals and batches; 3: 
                                                 // 8: facility signing keys, each record's signature evidence,
                                                 // the access audit's hash chain and checkpoints
                                                 // 9: persons' entries zstd-compressed
+                                                // 10: the sex and whole letters in the birth-date
+                                                // key's tags; only entries above a leaf node compressed
 
 struct Table {
     const char* name;

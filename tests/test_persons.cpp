@@ -359,10 +359,11 @@ TEST(PersonEntry, SurvivorshipPrefersTrustedSourcesThenTheNewestAndRoundTrips) {
 // Format 9 keeps entries zstd-compressed: a person seen in several records
 // takes well under half its plain size, decodes to the same entry, and a
 // damaged entry is refused rather than misread.
-TEST(PersonEntry, IsStoredCompressedAndADamagedOneIsRefused) {
+// A person seen with `profiles` distinct addresses, as filing them would leave the entry.
+person::PersonEntry entry_with_profiles(int profiles) {
     person::PersonEntry e;
     e.created_us = 1'700'000'000'000'000;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < profiles; ++i) {
         person::PersonRecord r;
         r.full_name = "Nguyễn Thị Minh Khai";
         r.birth = "19850312";
@@ -376,6 +377,26 @@ TEST(PersonEntry, IsStoredCompressedAndADamagedOneIsRefused) {
         person::see_identifiers(e, p, 20000 + i, 10 + i);
         person::survive(e, r, 10 + i);
     }
+    return e;
+}
+
+// Resolution decodes every candidate's entry: one that fits an LMDB leaf
+// node is kept plain, so that reading it costs no decompression.
+TEST(PersonEntry, ASmallEntryIsStoredPlain) {
+    const person::PersonEntry e = entry_with_profiles(2);
+    const std::string stored = person::encode_entry(e);
+    ASSERT_EQ(uint8_t(stored.at(0)), 2) << "the plain layout";
+    EXPECT_LE(stored.size(), 2000u);
+    const auto back = person::decode_entry(stored);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(person::encode_entry(*back), stored);
+    EXPECT_EQ(back->profiles.size(), 2u);
+    EXPECT_EQ(back->best[person::kBestAddress].value, e.best[person::kBestAddress].value);
+}
+
+// Larger than an LMDB leaf node holds (~2,000 bytes): compressed.
+TEST(PersonEntry, ALargeEntryIsStoredCompressedAndADamagedOneIsRefused) {
+    const person::PersonEntry e = entry_with_profiles(16);
     const std::string stored = person::encode_entry(e);
     ASSERT_EQ(uint8_t(stored.at(0)), 3) << "the compressed layout";
     uint32_t plain = 0;
@@ -384,12 +405,14 @@ TEST(PersonEntry, IsStoredCompressedAndADamagedOneIsRefused) {
     const auto back = person::decode_entry(stored);
     ASSERT_TRUE(back);
     EXPECT_EQ(person::encode_entry(*back), stored);
-    EXPECT_EQ(back->profiles.size(), 4u);
+    EXPECT_EQ(back->profiles.size(), 16u);
     EXPECT_EQ(back->identifiers.size(), e.identifiers.size());
     EXPECT_EQ(back->best[person::kBestAddress].value, e.best[person::kBestAddress].value);
 
+    // A damaged frame header, a cut frame and an impossible size are refused
+    // (the frame has no checksum: a flipped byte inside it may decode).
     std::string damaged = stored;
-    damaged[damaged.size() / 2] ^= 0x5a;
+    damaged[1 + sizeof plain] ^= 0x5a;
     EXPECT_FALSE(person::decode_entry(damaged));
     EXPECT_FALSE(person::decode_entry(stored.substr(0, stored.size() - 3)));
     std::string oversized = stored;

@@ -22,14 +22,14 @@ uint64_t key(Rule rule, std::string_view a, std::string_view b, std::string_view
     return XXH3_64bits(k.data(), k.size());
 }
 
-// 14 bits of the given name, 10 of the family name, 4 of the given name's
-// first and 4 of its last letter.
-uint32_t name_tag(const NameParts& n) {
-    const auto given = static_cast<uint32_t>(XXH3_64bits(n.given.data(), n.given.size()) & 0x3fff);
-    const auto family = static_cast<uint32_t>(XXH3_64bits(n.family.data(), n.family.size()) & 0x3ff);
-    const uint32_t first = n.given.empty() ? 0 : n.given.front() & 0xf;
-    const uint32_t last = n.given.empty() ? 0 : n.given.back() & 0xf;
-    return given << 18 | family << 8 | first << 4 | last;
+// 11 bits of the given name, 9 of the family name, the given name's first
+// and last letter (5 bits each: folded names are ASCII letters) and the sex.
+uint32_t name_tag(const NameParts& n, uint8_t sex) {
+    const auto given = static_cast<uint32_t>(XXH3_64bits(n.given.data(), n.given.size()) & 0x7ff);
+    const auto family = static_cast<uint32_t>(XXH3_64bits(n.family.data(), n.family.size()) & 0x1ff);
+    const uint32_t first = n.given.empty() ? 0 : n.given.front() & 0x1f;
+    const uint32_t last = n.given.empty() ? 0 : n.given.back() & 0x1f;
+    return given << 21 | family << 12 | first << 7 | last << 2 | (sex & 3u);
 }
 
 void add_keys(const Profile& p, const NameParts& n, std::vector<BlockKey>& out) {
@@ -38,7 +38,7 @@ void add_keys(const Profile& p, const NameParts& n, std::vector<BlockKey>& out) 
         // Day and month in sorted order, so that a swapped date shares the key.
         const uint8_t lo = std::min(p.month, p.day), hi = std::max(p.month, p.day);
         const char date[4] = {year[0], year[1], static_cast<char>(lo), static_cast<char>(hi)};
-        out.push_back({key(kBirth, std::string_view(date, sizeof date), {}, {}), name_tag(n), Filter::names});
+        out.push_back({key(kBirth, std::string_view(date, sizeof date), {}, {}), name_tag(n, p.sex), Filter::names});
     }
     if (p.year != 0) {
         out.push_back({key(kNameYear, n.family, n.given, std::string_view(year, 2)),
@@ -54,10 +54,12 @@ bool block_match(uint64_t value, const BlockKey& key) {
     switch (key.filter) {
         case Filter::none: return true;
         case Filter::names: {
+            const uint32_t sex = tag & 3, want_sex = key.tag & 3;
+            if (sex != 0 && want_sex != 0 && sex != want_sex) return false;
             const uint32_t diff = tag ^ key.tag;
-            if ((diff >> 18) == 0) return true;  // the given name
+            if ((diff >> 21) == 0) return true;  // the given name
             // The family name, and the given name's first or last letter.
-            return (diff & 0x3ff00) == 0 && ((diff & 0xf0) == 0 || (diff & 0x0f) == 0);
+            return (diff & 0x1ff000) == 0 && ((diff & 0xf80) == 0 || (diff & 0x7c) == 0);
         }
         case Filter::date: {
             const uint32_t month = tag >> 8, day = tag & 0xff, want_month = key.tag >> 8, want_day = key.tag & 0xff;

@@ -23,8 +23,9 @@ namespace ehb::person {
 // key (one insert) do the work of two.
 enum class Filter : uint8_t {
     none,   // every person under the key is a candidate
-    names,  // the birth-date key: the same given name, or the same family name
-            // and the given name's first or last letter (a typo leaves one)
+    names,  // the birth-date key: the same sex (where both are known), and the
+            // same given name, or the same family name and the given name's
+            // first or last letter (a typo leaves one)
     date,   // the name-and-year key: the same month or the same day (one of
             // the two wrong), or a date without them on either side
 };

@@ -11,10 +11,15 @@ namespace {
 
 constexpr uint8_t kLayout = 2;  // 2: identifiers carry their first log entry
 // zstd of a kLayout entry: this byte, the entry's size (u32), the frame
-// (format 9). An entry is ~850 bytes of names, addresses and identifiers that
-// zstd takes to ~0.42 of that, so the table, most of the person index's
-// bytes, shrinks as much, and a frequent visitor's entry leaves overflow pages.
+// (format 9), for an entry larger than kPlainMaxBytes: a frequent visitor's,
+// tens of profiles long, which would otherwise sit on LMDB overflow pages
+// that every visit rewrites whole.
 constexpr uint8_t kCompressedLayout = 3;
+// Smaller entries, 99.6% of them at ten million persons, stay plain and fit a
+// leaf page's node (at most ~2,020 bytes with 4 KiB pages): resolution reads
+// every candidate's entry, and decompressing them was ~30% of its time
+// (docs/benchmarks.md, "Format 9 at 10 million citizens").
+constexpr size_t kPlainMaxBytes = 2000;
 constexpr uint32_t kMaxEntryBytes = 16u << 20;  // a corrupt size must not allocate more
 
 struct Out {
@@ -172,7 +177,8 @@ std::optional<PersonEntry> decode_plain(std::string_view bytes) {
 }  // namespace
 
 std::string encode_entry(const PersonEntry& e) {
-    const std::string plain = encode_plain(e);
+    std::string plain = encode_plain(e);
+    if (plain.size() <= kPlainMaxBytes) return plain;
     thread_local Compressor compressor;
     thread_local std::string frame;
     if (compressor.compress(plain, frame) != schema::Codec::zstd) return plain;
