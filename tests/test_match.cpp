@@ -250,6 +250,12 @@ TEST(Blocking, KeysSurviveOneCorruptionEachAndFilterOutOtherNames) {
     EXPECT_FALSE(blocked_together(person, prep(rec("Nguyễn Văn Bình", "19800315", "1", "00002"))));
     // Same name and year, day and month both different: not a candidate.
     EXPECT_FALSE(blocked_together(person, prep(rec("Nguyễn Văn Hùng", "19800422", "1", "00002"))));
+    // Under the birth date alone, a person of the other sex is no candidate;
+    // of unknown sex, still one.
+    EXPECT_FALSE(blocked_together(person, prep(rec("Trần Văn Hùng", "19800315", "2", "00002"))));
+    EXPECT_TRUE(blocked_together(person, prep(rec("Trần Văn Hùng", "19800315", "", "00002"))));
+    // The letters are compared whole: 'x' and 'h' share their low four bits.
+    EXPECT_FALSE(blocked_together(person, prep(rec("Nguyễn Văn Xuân", "19800315", "1", "00002"))));
 }
 
 TEST(Blocking, AKeyWithMorePersonsPassingItsFilterThanTheLimitIsOversized) {
