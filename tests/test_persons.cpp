@@ -356,9 +356,6 @@ TEST(PersonEntry, SurvivorshipPrefersTrustedSourcesThenTheNewestAndRoundTrips) {
     EXPECT_FALSE(person::decode_entry("garbage"));
 }
 
-// Format 9 keeps entries zstd-compressed: a person seen in several records
-// takes well under half its plain size, decodes to the same entry, and a
-// damaged entry is refused rather than misread.
 // A person seen with `profiles` distinct addresses, as filing them would leave the entry.
 person::PersonEntry entry_with_profiles(int profiles) {
     person::PersonEntry e;
@@ -394,7 +391,9 @@ TEST(PersonEntry, ASmallEntryIsStoredPlain) {
     EXPECT_EQ(back->best[person::kBestAddress].value, e.best[person::kBestAddress].value);
 }
 
-// Larger than an LMDB leaf node holds (~2,000 bytes): compressed.
+// Larger than an LMDB leaf node holds (~2,000 bytes): compressed to well
+// under half its plain size, decoded to the same entry, and a damaged one
+// refused rather than misread.
 TEST(PersonEntry, ALargeEntryIsStoredCompressedAndADamagedOneIsRefused) {
     const person::PersonEntry e = entry_with_profiles(16);
     const std::string stored = person::encode_entry(e);
