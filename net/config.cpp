@@ -47,7 +47,7 @@ const char* const kServerUsage =
     "  --checkpoint-key FILE            Ed25519 PEM key signing log checkpoints       [DIR/checkpoint.key]\n"
     "  --checkpoint-entries N           a checkpoint after this many log entries      [100000]\n"
     "  --checkpoint-seconds S           ...or this long after the last one            [60]\n"
-    "  --initial-map-mb MB              LMDB map size of a new store (it grows)       [16]\n";
+    "  --initial-map-mb MB              LMDB map size of a new store (it grows)       [256]\n";
 
 namespace {
 

@@ -1,11 +1,9 @@
 #include "storage/store.hpp"
 
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -404,18 +402,12 @@ Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir)
     lmdb::Env::Options env_options;
     env_options.map_size = options.initial_map_size;
     if (!options.sync_commits) env_options.flags |= MDB_NOSYNC;
-    // A writer changes pages in the map itself (MDB_WRITEMAP): no copy of each
-    // dirty page into a buffer and out again with pwrite, and a dirty list
-    // appended to instead of kept sorted, which at national scale was a tenth
-    // of the writer's time (docs/benchmarks.md). Every writer opens it so
-    // (LMDB's processes must not mix the two); readers map it read-only.
-    env_options.flags |= options.read_only ? MDB_RDONLY : MDB_WRITEMAP;
+    if (options.read_only) env_options.flags |= MDB_RDONLY;
     chain_.checkpoint_entries = options.checkpoint_entries;
     chain_.checkpoint_us = int64_t(options.checkpoint_seconds.count()) * 1'000'000;
     try {
         // A store that grew in an earlier run opens with its grown size (LMDB keeps the larger).
         env_ = lmdb::Env::open(dir.string(), env_options);
-        if (!options.read_only) back_map(env_.map_size());
         init_schema();
     } catch (const lmdb::Error& e) {
         throw lmdb::Error(std::string(e.what()) + " [data directory " + dir.string() + "]", e.code());
@@ -514,8 +506,7 @@ void Store::release_mapped_pages() const noexcept {
         unsigned dev_major = 0, dev_minor = 0;
         if (std::sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &start, &end, &dev_major, &dev_minor, &inode) != 5) continue;
         if (inode != st.st_ino || makedev(dev_major, dev_minor) != st.st_dev) continue;
-        // Shared: dropping the page-table entries loses nothing (a dirty one
-        // leaves its page dirty in the page cache, to be written as before).
+        // Read-only and shared: dropping the page-table entries loses nothing.
         madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
     }
     std::fclose(maps);
@@ -591,23 +582,8 @@ lmdb::Txn Store::begin_write() {
         return lmdb::Txn::begin(env_, 0);
     } catch (const lmdb::MapResized&) {
         adopt_map_size();
-        back_map(env_.map_size());  // the process that grew it allocated it; this one checks
         return lmdb::Txn::begin(env_, 0);
     }
-}
-
-void Store::back_map(std::size_t bytes) {
-    if (bytes <= backed_) return;
-    // With a writable map, a page written where the file has no block gets its
-    // block when the kernel takes the write fault; on a full disk that is a
-    // SIGBUS, not an error LMDB could return. Allocated beforehand, a full disk
-    // is an error here, before any page is written.
-    mdb_filehandle_t fd;
-    lmdb::check("mdb_env_get_fd", mdb_env_get_fd(env_.get(), &fd));
-    const int rc = posix_fallocate(fd, 0, static_cast<off_t>(bytes));
-    if (rc == ENOSPC || rc == EDQUOT) throw lmdb::NoSpace("posix_fallocate(data.mdb)", rc);
-    if (rc != 0) throw lmdb::Error("posix_fallocate(data.mdb)", rc);
-    backed_ = bytes;
 }
 
 void Store::grow() {
@@ -616,25 +592,8 @@ void Store::grow() {
     if (current >= options_.max_map_size) {
         throw lmdb::Error("grow map beyond " + std::to_string(options_.max_map_size) + " bytes", MDB_MAP_FULL);
     }
-    const std::size_t next = std::min(current + std::min(current, kMapGrowthStep), options_.max_map_size);
-    back_map(next);
-    env_.set_map_size(next);
+    env_.set_map_size(std::min(current * 2, options_.max_map_size));
     ++growths_;
-}
-
-void Store::grow_ahead() {
-    MDB_envinfo info;
-    MDB_stat stat;
-    lmdb::check("mdb_env_info", mdb_env_info(env_.get(), &info));
-    lmdb::check("mdb_env_stat", mdb_env_stat(env_.get(), &stat));
-    const std::size_t used = (info.me_last_pgno + 1) * stat.ms_psize;
-    if (info.me_mapsize - used >= std::min(info.me_mapsize, kMapGrowthStep) / 2) return;
-    try {
-        grow();
-    } catch (const lmdb::Error&) {
-        // A full disk, or the largest map: the pages left may still hold this
-        // transaction, and if not, its MapFull grows again and reports why not.
-    }
 }
 
 }  // namespace ehb

@@ -27,14 +27,8 @@ class FormatMismatch : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// How much the map grows by once it is this large (StoreOptions::initial_map_size).
-inline constexpr std::size_t kMapGrowthStep = std::size_t{1} << 30;
-
 struct StoreOptions {
-    // The map is also the file's size on disk: every page of it is allocated
-    // before LMDB may write there (Store::grow). It doubles while smaller than
-    // kMapGrowthStep, then grows by that much.
-    std::size_t initial_map_size = std::size_t{16} << 20;
+    std::size_t initial_map_size = std::size_t{256} << 20;  // grows by itself (Store::write)
     // Address space, not disk: a quarter of x86-64's 128 TiB of user space,
     // decades of a national store (docs/capacity.md).
     std::size_t max_map_size = std::size_t{32} << 40;
@@ -293,7 +287,6 @@ public:
     // from the store and its own inputs.
     template <class F>
     void write(F&& f) {
-        grow_ahead();
         for (;;) {
             try {
                 lmdb::Txn txn = begin_write();
@@ -342,13 +335,7 @@ private:
     void begin_read(lmdb::Txn& txn, std::shared_lock<std::shared_mutex>& lock) const;
     lmdb::Txn begin_write();
     void adopt_map_size() const;
-    // Allocates the file up to the map's size (posix_fallocate); throws
-    // lmdb::NoSpace when the disk has not that much room.
-    void back_map(std::size_t bytes);
     void grow();
-    // Grows the map before a transaction when its unused tail is below half a
-    // growth step, so that a commit is rarely run twice (once into MapFull).
-    void grow_ahead();
 
     std::filesystem::path dir_;
     StoreOptions options_;
@@ -357,7 +344,6 @@ private:
     DictionarySet dictionaries_;
     mutable std::shared_mutex resize_;  // readers share it; growing the map takes it alone
     uint64_t growths_ = 0;
-    std::size_t backed_ = 0;  // bytes of data.mdb known to be allocated
     ChainContext chain_;
     bool created_key_ = false;
 };

@@ -284,25 +284,6 @@ TEST(Store, MapGrowsInsteadOfFailingWrites) {
     EXPECT_EQ(store.read([](const StoreReader& r) { return r.last_seq(); }), 4000u);
 }
 
-// The writer writes into the map (MDB_WRITEMAP): a page without a disk block
-// would get one in the write fault, where a full disk is a SIGBUS. So every
-// page of the map is allocated before LMDB may write there.
-TEST(Store, TheWholeMapIsAllocatedOnDiskAsItGrows) {
-    TempDir dir;
-    StoreOptions options;
-    options.initial_map_size = 1 << 20;
-    Store store(dir.path(), options);
-    EXPECT_GE(store.bytes_on_disk(), store.map_size());
-    const std::string payload(3000, 'x');
-    for (int batch = 0; batch < 10; ++batch) {
-        store.write([&](StoreWriter& w) {
-            for (int i = 0; i < 100; ++i) w.append(sample_entry("01001K" + std::to_string(batch), payload));
-        });
-        EXPECT_GE(store.bytes_on_disk(), store.map_size()) << "after batch " << batch;
-    }
-    EXPECT_GE(store.map_growths(), 2u);
-}
-
 TEST(Store, AdoptsAMapThatAnotherProcessGrew) {
     TempDir dir;
     StoreOptions options;
