@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "engine/person/steward.hpp"
+#include "engine/read_ahead.hpp"
 #include "engine/signature_check.hpp"
 #include "storage/lmdb.hpp"
 
@@ -146,6 +147,7 @@ void Pipeline::prepare_loop() {
     if (errno == 0) (void)setpriority(PRIO_PROCESS, self, nice + kPrepareNice);
     Preparer preparer(&store_.dictionaries(), options_.limits, options_.compress_payloads);
     SignatureChecker signatures;
+    ReadAhead read_ahead(store_);
     std::unique_lock lock(mutex_);
     for (;;) {
         std::size_t begin = 0, end = 0;
@@ -171,6 +173,7 @@ void Pipeline::prepare_loop() {
             signatures.check(*keys, options_.require_signatures, job->documents[i],
                              job->signatures.empty() ? nullptr : &job->signatures[i], p);
         }
+        read_ahead.read(std::span<const Prepared>(job->prepared).subspan(begin, end - begin));
         lock.lock();
         job->finished += end - begin;
         if (job->ready()) ready_cv_.notify_one();
