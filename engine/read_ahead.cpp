@@ -1,5 +1,7 @@
 #include "engine/read_ahead.hpp"
 
+#include <exception>
+
 #include "engine/person/store_index.hpp"
 
 namespace ehb {
@@ -16,12 +18,17 @@ void touch(std::string_view bytes) {
 }  // namespace
 
 void ReadAhead::read(std::span<const Prepared> records) {
-    store_.read(txn_, [&](const StoreReader& r) {
-        for (const Prepared& p : records) {
-            if (p.ok) read(r, p);
-        }
-        return 0;
-    });
+    try {
+        store_.read(txn_, [&](const StoreReader& r) {
+            for (const Prepared& p : records) {
+                if (p.ok) read(r, p);
+            }
+            return 0;
+        });
+    } catch (const std::exception&) {
+        // Only a hint: what failed here (no reader slot, a damaged value) the
+        // writer meets again on its own reads, and reports.
+    }
 }
 
 void ReadAhead::read(const StoreReader& r, const Prepared& p) {

@@ -27,7 +27,8 @@ public:
     // Reads, in one read transaction, the pages the writer will read for
     // these records: the episode's head, the persons their identifiers lead
     // to with the persons' entries and episode lists, and for a record whose
-    // identifiers lead nowhere the persons under its blocking keys.
+    // identifiers lead nowhere the persons under its blocking keys. Never
+    // throws: a prepare worker must not stop over a hint.
     void read(std::span<const Prepared> records);
 
 private:
