@@ -2,8 +2,6 @@
 
 #include <exception>
 
-#include "engine/person/store_index.hpp"
-
 namespace ehb {
 
 namespace {
@@ -20,8 +18,9 @@ void touch(std::string_view bytes) {
 void ReadAhead::read(std::span<const Prepared> records) {
     try {
         store_.read(txn_, [&](const StoreReader& r) {
+            person::StoreIndex index(r, cfg_);
             for (const Prepared& p : records) {
-                if (p.ok) read(r, p);
+                if (p.ok) read(r, index, p);
             }
             return 0;
         });
@@ -31,13 +30,12 @@ void ReadAhead::read(std::span<const Prepared> records) {
     }
 }
 
-void ReadAhead::read(const StoreReader& r, const Prepared& p) {
+void ReadAhead::read(const StoreReader& r, person::StoreIndex& index, const Prepared& p) {
     schema::episode_key(p.record.facility, p.record.ma_lk, key_);
     (void)r.episode(key_);
 
     const person::Profile& profile = p.profile;
     if (profile.placeholder || !profile.has_name()) return;
-    person::StoreIndex index(r, cfg_);
     persons_.clear();
     for (const person::Identifier& id : profile.ids) index.by_identifier(id, persons_);
     if (!persons_.empty()) {

@@ -16,6 +16,7 @@
 #include "engine/ingest.hpp"
 #include "engine/person/blocking.hpp"
 #include "engine/person/match_config.hpp"
+#include "engine/person/store_index.hpp"
 #include "storage/store.hpp"
 
 namespace ehb {
@@ -33,7 +34,8 @@ public:
     void read(std::span<const Prepared> records);
 
 private:
-    void read(const StoreReader& r, const Prepared& p);
+    // `index` only finds persons (it decodes no entry), so one serves the whole read transaction.
+    void read(const StoreReader& r, person::StoreIndex& index, const Prepared& p);
 
     const Store& store_;
     lmdb::Txn txn_;
