@@ -338,6 +338,12 @@ void StoreWriter::put_person(uint64_t id, std::string_view entry) {
 
 void StoreWriter::file_block(uint64_t block_key, uint64_t value) {
     const uint64_t be = __builtin_bswap64(block_key);
+    // Looked up first: LMDB copies the leaf (and its branch pages) into the
+    // commit before MDB_NODUPDATA finds the pair there, so refiling a returning
+    // person's keys would cost a page each.
+    std::string_view k(reinterpret_cast<const char*>(&be), sizeof be);
+    std::string_view d(reinterpret_cast<const char*>(&value), sizeof value);
+    if (lmdb::Cursor(txn_, t_.person_blocks).get(k, d, MDB_GET_BOTH)) return;
     MDB_val kv{sizeof be, const_cast<uint64_t*>(&be)};
     MDB_val dv{sizeof value, &value};
     const int rc = mdb_put(txn_.get(), t_.person_blocks.get(), &kv, &dv, MDB_NODUPDATA);

@@ -237,6 +237,30 @@ TEST(Store, LogAppendsInSequenceAndPersistsAcrossReopen) {
     });
 }
 
+// A returning person's blocking keys are filed again with every new profile;
+// a pair already there must not put its pages into the commit (LMDB would
+// copy them before MDB_NODUPDATA finds the pair), or every such record
+// writes a page per key.
+TEST(Store, FilingABlockPairThatIsThereWritesNothing) {
+    TempDir dir;
+    Store store(dir.path());
+    store.write([](StoreWriter& w) {
+        for (uint64_t key = 1; key <= 2'000; ++key) w.file_block(key * 0x9e3779b97f4a7c15ULL, key % 7);
+    });
+    auto committed = [&] { return store.read([](const StoreReader& r) { return mdb_txn_id(r.txn().get()); }); };
+    const auto before = committed();
+    store.write([](StoreWriter& w) { w.file_block(1'000 * 0x9e3779b97f4a7c15ULL, 1'000 % 7); });
+    EXPECT_EQ(committed(), before) << "the transaction dirtied pages, so LMDB committed it";
+    store.write([](StoreWriter& w) { w.file_block(1'000 * 0x9e3779b97f4a7c15ULL, 9); });
+    EXPECT_EQ(committed(), before + 1);  // a new pair is filed
+    store.read([](const StoreReader& r) {
+        std::vector<uint64_t> under;
+        EXPECT_TRUE(r.block(1'000 * 0x9e3779b97f4a7c15ULL, 10, under));
+        EXPECT_EQ(under, (std::vector<uint64_t>{6, 9}));  // 1000 % 7 == 6, filed once
+        return 0;
+    });
+}
+
 TEST(Store, AStoreOpenedWithoutSyncedCommitsHoldsThemOnceSynced) {
     TempDir dir;
     {
