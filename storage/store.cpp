@@ -344,10 +344,7 @@ void StoreWriter::file_block(uint64_t block_key, uint64_t value) {
     std::string_view k(reinterpret_cast<const char*>(&be), sizeof be);
     std::string_view d(reinterpret_cast<const char*>(&value), sizeof value);
     if (lmdb::Cursor(txn_, t_.person_blocks).get(k, d, MDB_GET_BOTH)) return;
-    MDB_val kv{sizeof be, const_cast<uint64_t*>(&be)};
-    MDB_val dv{sizeof value, &value};
-    const int rc = mdb_put(txn_.get(), t_.person_blocks.get(), &kv, &dv, MDB_NODUPDATA);
-    if (rc != MDB_KEYEXIST) lmdb::check("mdb_put", t_.person_blocks.name(), rc);
+    t_.person_blocks.put(txn_, k, d, MDB_NODUPDATA);
 }
 
 void StoreWriter::unlink(PersonKey alias) {
