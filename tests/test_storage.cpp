@@ -249,14 +249,15 @@ TEST(Store, FilingABlockPairThatIsThereWritesNothing) {
     });
     auto committed = [&] { return store.read([](const StoreReader& r) { return mdb_txn_id(r.txn().get()); }); };
     const auto before = committed();
-    store.write([](StoreWriter& w) { w.file_block(1'000 * 0x9e3779b97f4a7c15ULL, 1'000 % 7); });
+    constexpr uint64_t kKey = 1'000 * 0x9e3779b97f4a7c15ULL;  // filed above with 1000 % 7 == 6
+    store.write([](StoreWriter& w) { w.file_block(kKey, 6); });
     EXPECT_EQ(committed(), before) << "the transaction dirtied pages, so LMDB committed it";
-    store.write([](StoreWriter& w) { w.file_block(1'000 * 0x9e3779b97f4a7c15ULL, 9); });
+    store.write([](StoreWriter& w) { w.file_block(kKey, 9); });
     EXPECT_EQ(committed(), before + 1);  // a new pair is filed
-    store.read([](const StoreReader& r) {
+    store.read([&](const StoreReader& r) {
         std::vector<uint64_t> under;
-        EXPECT_TRUE(r.block(1'000 * 0x9e3779b97f4a7c15ULL, 10, under));
-        EXPECT_EQ(under, (std::vector<uint64_t>{6, 9}));  // 1000 % 7 == 6, filed once
+        EXPECT_TRUE(r.block(kKey, 10, under));
+        EXPECT_EQ(under, (std::vector<uint64_t>{6, 9}));  // 6 filed once
         return 0;
     });
 }
