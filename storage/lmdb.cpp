@@ -54,6 +54,13 @@ void Env::set_map_size(std::size_t bytes) {
     check("mdb_env_set_mapsize", mdb_env_set_mapsize(env_, bytes));
 }
 
+uint64_t Env::used_bytes() const noexcept {
+    MDB_envinfo info;
+    MDB_stat stat;
+    if (mdb_env_info(env_, &info) != MDB_SUCCESS || mdb_env_stat(env_, &stat) != MDB_SUCCESS) return 0;
+    return (uint64_t(info.me_last_pgno) + 1) * stat.ms_psize;
+}
+
 void Env::sync() {
     check("mdb_env_sync", mdb_env_sync(env_, 1));
 }

@@ -412,6 +412,10 @@ Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir)
         // A store that grew in an earlier run opens with its grown size (LMDB keeps the larger).
         env_ = lmdb::Env::open(dir.string(), env_options);
         init_schema();
+        if (!options.read_only) {
+            prefill_ = std::make_unique<GrowthPrefill>(dir / "data.mdb");
+            after_commit();
+        }
     } catch (const lmdb::Error& e) {
         throw lmdb::Error(std::string(e.what()) + " [data directory " + dir.string() + "]", e.code());
     }
@@ -513,6 +517,11 @@ void Store::release_mapped_pages() const noexcept {
         madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
     }
     std::fclose(maps);
+}
+
+void Store::after_commit() noexcept {
+    const uint64_t used = env_.used_bytes();
+    if (prefill_ && used) prefill_->after_commit(used);
 }
 
 void Store::sync() {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <stdexcept>
@@ -17,6 +18,7 @@
 
 #include "storage/chain.hpp"
 #include "storage/dictionary.hpp"
+#include "storage/growth_prefill.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/schema.hpp"
 
@@ -294,6 +296,7 @@ public:
                 f(writer);
                 writer.run_before_commit();
                 txn.commit();
+                after_commit();
                 return;
             } catch (const lmdb::MapFull&) {
                 grow();
@@ -334,6 +337,7 @@ private:
     // Begins or renews a read transaction; adopts a map another process grew.
     void begin_read(lmdb::Txn& txn, std::shared_lock<std::shared_mutex>& lock) const;
     lmdb::Txn begin_write();
+    void after_commit() noexcept;
     void adopt_map_size() const;
     void grow();
 
@@ -346,6 +350,7 @@ private:
     uint64_t growths_ = 0;
     ChainContext chain_;
     bool created_key_ = false;
+    std::unique_ptr<GrowthPrefill> prefill_;  // a writable store's
 };
 
 }  // namespace ehb
