@@ -12,8 +12,14 @@
 // How: the file is extended ahead of LMDB with unwritten extents (fallocate:
 // no data written, reads give zeros) and that range is read with read-ahead
 // off, which caches it in 4 KB folios. LMDB never reads past its last page, so
-// the extra length is invisible to it. Best effort: a file system without
-// fallocate, or a full disk, only leaves the folios as the kernel makes them.
+// the extra length is invisible to it.
+//
+// A full disk: LMDB reports a write cut short by a full disk as EIO, which the
+// pipeline must treat as fatal, and a run that crossed the end of the reserve
+// would be cut short. So while the file system has less than `min_free` bytes
+// free, the reserve is given back (the file cut to LMDB's end) and a full disk
+// fails LMDB's first new page with ENOSPC, as without it. Best effort
+// otherwise: without fallocate the folios stay as the kernel makes them.
 #pragma once
 
 #include <cstdint>
@@ -24,26 +30,33 @@ namespace ehb {
 
 class GrowthPrefill {
 public:
+    static constexpr uint64_t kMinFree = uint64_t{1} << 30;
+
     // `file`: data.mdb, opened here again for the prefill's own calls.
-    explicit GrowthPrefill(const std::filesystem::path& file);
+    explicit GrowthPrefill(const std::filesystem::path& file, uint64_t min_free = kMinFree);
     ~GrowthPrefill();
     GrowthPrefill(const GrowthPrefill&) = delete;
     GrowthPrefill& operator=(const GrowthPrefill&) = delete;
 
-    // After a commit. `used_end`: the bytes LMDB uses ((last page + 1) * page
-    // size). Keeps [used_end, used_end + ahead(used_end)) cached.
-    void after_commit(uint64_t used_end) noexcept;
+    // At the start of each write transaction, with LMDB's writer lock held and
+    // nothing of the transaction written yet. `used_end`: the bytes LMDB uses
+    // ((last page + 1) * page size). Keeps [used_end, used_end + ahead(used_end))
+    // reserved and cached, or nothing past used_end when space is short.
+    void before_write(uint64_t used_end) noexcept;
 
     // How far ahead of `used_end` it keeps pages: an eighth of the store,
     // between 1 and 128 MB (at the national plateau a commit appends ~20 MB).
     static uint64_t ahead(uint64_t used_end) noexcept;
-    // The end of the range read so far (0 before the first commit).
+    // The end of the range reserved and read (0 before the first write).
     uint64_t filled_to() const noexcept { return filled_to_; }
 
 private:
+    void give_back(uint64_t used_end) noexcept;
+
     int fd_ = -1;
+    uint64_t min_free_;
     uint64_t filled_to_ = 0;
-    bool failed_ = false;  // fallocate is not supported here: stop trying
+    bool unsupported_ = false;  // no fallocate on this file system: stop trying
     std::vector<char> buffer_;
 };
 

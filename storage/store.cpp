@@ -412,10 +412,7 @@ Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir)
         // A store that grew in an earlier run opens with its grown size (LMDB keeps the larger).
         env_ = lmdb::Env::open(dir.string(), env_options);
         init_schema();
-        if (!options.read_only) {
-            prefill_ = std::make_unique<GrowthPrefill>(dir / "data.mdb");
-            after_commit();
-        }
+        if (!options.read_only) prefill_ = std::make_unique<GrowthPrefill>(dir / "data.mdb");
     } catch (const lmdb::Error& e) {
         throw lmdb::Error(std::string(e.what()) + " [data directory " + dir.string() + "]", e.code());
     }
@@ -519,11 +516,6 @@ void Store::release_mapped_pages() const noexcept {
     std::fclose(maps);
 }
 
-void Store::after_commit() noexcept {
-    const uint64_t used = env_.used_bytes();
-    if (prefill_ && used) prefill_->after_commit(used);
-}
-
 void Store::sync() {
     env_.sync();
 }
@@ -590,12 +582,15 @@ void Store::begin_read(lmdb::Txn& txn, std::shared_lock<std::shared_mutex>& lock
 }
 
 lmdb::Txn Store::begin_write() {
+    lmdb::Txn txn;
     try {
-        return lmdb::Txn::begin(env_, 0);
+        txn = lmdb::Txn::begin(env_, 0);
     } catch (const lmdb::MapResized&) {
         adopt_map_size();
-        return lmdb::Txn::begin(env_, 0);
+        txn = lmdb::Txn::begin(env_, 0);
     }
+    if (const uint64_t used = env_.used_bytes(); prefill_ && used) prefill_->before_write(used);
+    return txn;
 }
 
 void Store::grow() {

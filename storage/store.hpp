@@ -296,7 +296,6 @@ public:
                 f(writer);
                 writer.run_before_commit();
                 txn.commit();
-                after_commit();
                 return;
             } catch (const lmdb::MapFull&) {
                 grow();
@@ -336,8 +335,8 @@ private:
     void load_dictionaries();
     // Begins or renews a read transaction; adopts a map another process grew.
     void begin_read(lmdb::Txn& txn, std::shared_lock<std::shared_mutex>& lock) const;
+    // Takes LMDB's writer lock, then tops up (or gives back) the growth reserve.
     lmdb::Txn begin_write();
-    void after_commit() noexcept;
     void adopt_map_size() const;
     void grow();
 

@@ -90,6 +90,11 @@ std::size_t resident_pages(const std::filesystem::path& file, uint64_t from, uin
     return n;
 }
 
+// The store keeps a reserve only with GrowthPrefill::kMinFree free (and the reserve) on its file system.
+bool room_for_a_reserve(const std::filesystem::path& dir) {
+    return std::filesystem::space(dir).available > GrowthPrefill::kMinFree + 2 * GrowthPrefill::ahead(0);
+}
+
 void write_file(const std::filesystem::path& file, std::size_t size, char fill) {
     Fd f(::open(file.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644));
     const std::string data(size, fill);
@@ -110,8 +115,8 @@ TEST(GrowthPrefill, ExtendsTheFileWithCachedZerosAndLeavesTheUsedPartAlone) {
     TempDir dir;
     const auto file = dir / "data.mdb";
     write_file(file, 3 * kMiB, 'x');
-    GrowthPrefill prefill(file);
-    prefill.after_commit(3 * kMiB);
+    GrowthPrefill prefill(file, 0);
+    prefill.before_write(3 * kMiB);
     EXPECT_EQ(prefill.filled_to(), 4 * kMiB);
     ASSERT_EQ(std::filesystem::file_size(file), 4 * kMiB);
     EXPECT_EQ(resident_pages(file, 3 * kMiB, 4 * kMiB), kMiB / kPage);
@@ -122,22 +127,42 @@ TEST(GrowthPrefill, ExtendsTheFileWithCachedZerosAndLeavesTheUsedPartAlone) {
         EXPECT_EQ(std::string(reinterpret_cast<const char*>(map.bytes()) + 3 * kMiB, kMiB), std::string(kMiB, '\0'));
     }
     // More than half the distance still ahead: nothing to do.
-    prefill.after_commit(3 * kMiB + 256 * 1024);
+    prefill.before_write(3 * kMiB + 256 * 1024);
     EXPECT_EQ(std::filesystem::file_size(file), 4 * kMiB);
     // Less than half: topped up to a whole distance past the new end.
-    prefill.after_commit(3 * kMiB + 600 * 1024);
+    prefill.before_write(3 * kMiB + 600 * 1024);
     EXPECT_EQ(prefill.filled_to(), 4 * kMiB + 600 * 1024);
     EXPECT_EQ(std::filesystem::file_size(file), 4 * kMiB + 600 * 1024);
 }
 
+// A write cut short by a full disk inside LMDB's run would be EIO, so with
+// little space free no reserve is kept, and one kept before is given back.
+TEST(GrowthPrefill, GivesTheReserveBackWhenSpaceIsShort) {
+    TempDir dir;
+    const auto file = dir / "data.mdb";
+    write_file(file, 3 * kMiB, 'x');
+    GrowthPrefill(file, 0).before_write(3 * kMiB);  // a reserve from an earlier run
+    ASSERT_EQ(std::filesystem::file_size(file), 4 * kMiB);
+
+    GrowthPrefill short_of_space(file, uint64_t{1} << 62);  // more free space than any disk has
+    short_of_space.before_write(3 * kMiB);
+    EXPECT_EQ(short_of_space.filled_to(), 0u);
+    EXPECT_EQ(std::filesystem::file_size(file), 3 * kMiB) << "the file is cut back to LMDB's end";
+    Map map(file);
+    ASSERT_NE(map.at, MAP_FAILED);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(map.bytes()), 3 * kMiB), std::string(3 * kMiB, 'x'));
+}
+
 TEST(GrowthPrefill, AStoreWritesIntoTheExtendedFileAndReopensIntact) {
     TempDir dir;
+    if (!room_for_a_reserve(dir.path())) GTEST_SKIP() << "less than 1 GB free here: the store keeps no reserve";
     constexpr uint64_t kKeys = 20'000;
     {
         Store store(dir.path());
         store.write([](StoreWriter& w) {
             for (uint64_t key = 1; key <= kKeys; ++key) w.file_block(key * 0x9e3779b97f4a7c15ULL, key);
         });
+        store.write([](StoreWriter& w) { w.file_block(3, 3); });  // it begins by topping the reserve up
         const StoreSpace space = measure_space(store);
         // The file runs past what LMDB uses, by at least half the distance.
         EXPECT_GE(std::filesystem::file_size(dir / "data.mdb"),
@@ -151,9 +176,11 @@ TEST(GrowthPrefill, AStoreWritesIntoTheExtendedFileAndReopensIntact) {
             EXPECT_TRUE(r.block(key * 0x9e3779b97f4a7c15ULL, 10, under));
             EXPECT_EQ(under, std::vector<uint64_t>{key});
         }
-        std::vector<uint64_t> under;
-        EXPECT_TRUE(r.block(7, 10, under));
-        EXPECT_EQ(under, std::vector<uint64_t>{7});
+        for (uint64_t key : {uint64_t{3}, uint64_t{7}}) {
+            std::vector<uint64_t> under;
+            EXPECT_TRUE(r.block(key, 10, under));
+            EXPECT_EQ(under, std::vector<uint64_t>{key});
+        }
         return 0;
     });
 }
@@ -169,7 +196,9 @@ TEST(GrowthPrefill, PagesAStoreAppendsAreCachedInSmallFolios) {
     if (!probe_large) GTEST_SKIP() << "the kernel does not show page frames to this process (CAP_SYS_ADMIN)";
     if (*probe_large == 0) GTEST_SKIP() << "this kernel caches a written run in 4 KB folios";
 
+    if (!room_for_a_reserve(dir.path())) GTEST_SKIP() << "less than 1 GB free here: the store keeps no reserve";
     Store store(dir.path());
+    store.write([](StoreWriter& w) { w.file_block(1, 1); });  // the reserve is made as a write begins
     const uint64_t before = measure_space(store).used_bytes();
     store.write([](StoreWriter& w) {
         for (uint64_t key = 1; key <= 20'000; ++key) w.file_block(key * 0x9e3779b97f4a7c15ULL, key);
