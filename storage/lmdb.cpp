@@ -1,7 +1,8 @@
 #include "storage/lmdb.hpp"
 
-#include <cerrno>
+#include <sys/statvfs.h>
 
+#include <cerrno>
 #include <utility>
 
 namespace ehb::lmdb {
@@ -54,13 +55,6 @@ void Env::set_map_size(std::size_t bytes) {
     check("mdb_env_set_mapsize", mdb_env_set_mapsize(env_, bytes));
 }
 
-uint64_t Env::used_bytes() const noexcept {
-    MDB_envinfo info;
-    MDB_stat stat;
-    if (mdb_env_info(env_, &info) != MDB_SUCCESS || mdb_env_stat(env_, &stat) != MDB_SUCCESS) return 0;
-    return (uint64_t(info.me_last_pgno) + 1) * stat.ms_psize;
-}
-
 void Env::sync() {
     check("mdb_env_sync", mdb_env_sync(env_, 1));
 }
@@ -85,10 +79,31 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     return *this;
 }
 
+namespace {
+
+// Less than this free for unprivileged users: the file system is full.
+constexpr uint64_t kFullBelow = uint64_t{1} << 20;
+
+bool file_system_full(MDB_env* env) {
+    int fd = -1;
+    struct statvfs fs {};
+    return mdb_env_get_fd(env, &fd) == MDB_SUCCESS && ::fstatvfs(fd, &fs) == 0 &&
+           uint64_t(fs.f_bavail) * fs.f_frsize < kFullBelow;
+}
+
+}  // namespace
+
 void Txn::commit() {
     // mdb_txn_commit frees the handle whether or not it succeeds.
     MDB_txn* txn = std::exchange(txn_, nullptr);
-    check("mdb_txn_commit", mdb_txn_commit(txn));
+    MDB_env* env = mdb_txn_env(txn);
+    const int rc = mdb_txn_commit(txn);
+    // LMDB reports a write that a full disk cut short midway as EIO ("short
+    // write, filesystem full?" in mdb_page_flush): with no space left, that is
+    // what it was. It fails before the flush and the meta page, so nothing of
+    // the transaction is committed, as with ENOSPC.
+    if (rc == EIO && file_system_full(env)) throw NoSpace("mdb_txn_commit (a write cut short)", ENOSPC);
+    check("mdb_txn_commit", rc);
 }
 
 void Txn::renew() {

@@ -6,7 +6,6 @@
 #include <lmdb.h>
 
 #include <cstddef>
-#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -80,9 +79,6 @@ public:
     // Only when this process has no transaction open (LMDB's rule).
     void set_map_size(std::size_t bytes);
     void sync();  // flushes to disk (needed only when opened with MDB_NOSYNC)
-    // The bytes of the file the latest commit uses: (its last page + 1) * page
-    // size; 0 if LMDB cannot say (it fails only for a closed environment).
-    uint64_t used_bytes() const noexcept;
 
 private:
     explicit Env(MDB_env* env) : env_(env) {}

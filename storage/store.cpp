@@ -412,7 +412,6 @@ Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir)
         // A store that grew in an earlier run opens with its grown size (LMDB keeps the larger).
         env_ = lmdb::Env::open(dir.string(), env_options);
         init_schema();
-        if (!options.read_only) prefill_ = std::make_unique<GrowthPrefill>(dir / "data.mdb");
     } catch (const lmdb::Error& e) {
         throw lmdb::Error(std::string(e.what()) + " [data directory " + dir.string() + "]", e.code());
     }
@@ -582,15 +581,12 @@ void Store::begin_read(lmdb::Txn& txn, std::shared_lock<std::shared_mutex>& lock
 }
 
 lmdb::Txn Store::begin_write() {
-    lmdb::Txn txn;
     try {
-        txn = lmdb::Txn::begin(env_, 0);
+        return lmdb::Txn::begin(env_, 0);
     } catch (const lmdb::MapResized&) {
         adopt_map_size();
-        txn = lmdb::Txn::begin(env_, 0);
+        return lmdb::Txn::begin(env_, 0);
     }
-    if (const uint64_t used = env_.used_bytes(); prefill_ && used) prefill_->before_write(used);
-    return txn;
 }
 
 void Store::grow() {

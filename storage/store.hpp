@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <stdexcept>
@@ -18,7 +17,6 @@
 
 #include "storage/chain.hpp"
 #include "storage/dictionary.hpp"
-#include "storage/growth_prefill.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/schema.hpp"
 
@@ -335,7 +333,6 @@ private:
     void load_dictionaries();
     // Begins or renews a read transaction; adopts a map another process grew.
     void begin_read(lmdb::Txn& txn, std::shared_lock<std::shared_mutex>& lock) const;
-    // Takes LMDB's writer lock, then tops up (or gives back) the growth reserve.
     lmdb::Txn begin_write();
     void adopt_map_size() const;
     void grow();
@@ -349,7 +346,6 @@ private:
     uint64_t growths_ = 0;
     ChainContext chain_;
     bool created_key_ = false;
-    std::unique_ptr<GrowthPrefill> prefill_;  // a writable store's
 };
 
 }  // namespace ehb
