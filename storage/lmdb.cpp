@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <utility>
 
 namespace ehb::lmdb {
@@ -100,8 +101,9 @@ void Txn::commit() {
     const int rc = mdb_txn_commit(txn);
     // LMDB reports a write that a full disk cut short midway as EIO ("short
     // write, filesystem full?" in mdb_page_flush): with no space left, that is
-    // what it was. It fails before the flush and the meta page, so nothing of
-    // the transaction is committed, as with ENOSPC.
+    // what it was. It fails before the fdatasync and the meta page, so nothing
+    // of the transaction is committed, as with ENOSPC. (A device's own EIO
+    // while the disk is also full would be refused the same way.)
     if (rc == EIO && file_system_full(env)) throw NoSpace("mdb_txn_commit (a write cut short)", ENOSPC);
     check("mdb_txn_commit", rc);
 }
