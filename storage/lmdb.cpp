@@ -60,6 +60,15 @@ void Env::sync() {
     check("mdb_env_sync", mdb_env_sync(env_, 1));
 }
 
+bool file_system_full(const Env& env) noexcept {
+    // Less than this free for unprivileged users: the file system is full.
+    constexpr uint64_t kFullBelow = uint64_t{1} << 20;
+    int fd = -1;
+    struct statvfs fs {};
+    return mdb_env_get_fd(env.get(), &fd) == MDB_SUCCESS && ::fstatvfs(fd, &fs) == 0 &&
+           uint64_t(fs.f_bavail) * fs.f_frsize < kFullBelow;
+}
+
 // ---- Txn ----
 
 Txn Txn::begin(const Env& env, unsigned flags) {
@@ -80,32 +89,10 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     return *this;
 }
 
-namespace {
-
-// Less than this free for unprivileged users: the file system is full.
-constexpr uint64_t kFullBelow = uint64_t{1} << 20;
-
-bool file_system_full(MDB_env* env) {
-    int fd = -1;
-    struct statvfs fs {};
-    return mdb_env_get_fd(env, &fd) == MDB_SUCCESS && ::fstatvfs(fd, &fs) == 0 &&
-           uint64_t(fs.f_bavail) * fs.f_frsize < kFullBelow;
-}
-
-}  // namespace
-
 void Txn::commit() {
     // mdb_txn_commit frees the handle whether or not it succeeds.
     MDB_txn* txn = std::exchange(txn_, nullptr);
-    MDB_env* env = mdb_txn_env(txn);
-    const int rc = mdb_txn_commit(txn);
-    // LMDB reports a write that a full disk cut short midway as EIO ("short
-    // write, filesystem full?" in mdb_page_flush): with no space left, that is
-    // what it was. It fails before the fdatasync and the meta page, so nothing
-    // of the transaction is committed, as with ENOSPC. (A device's own EIO
-    // while the disk is also full would be refused the same way.)
-    if (rc == EIO && file_system_full(env)) throw NoSpace("mdb_txn_commit (a write cut short)", ENOSPC);
-    check("mdb_txn_commit", rc);
+    check("mdb_txn_commit", mdb_txn_commit(txn));
 }
 
 void Txn::renew() {

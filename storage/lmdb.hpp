@@ -85,6 +85,11 @@ private:
     MDB_env* env_ = nullptr;
 };
 
+// Whether the file system holding the environment has (nearly) no space
+// left: LMDB reports a write a full disk cut short midway as EIO, not ENOSPC
+// ("short write, filesystem full?" in mdb_page_flush), and this tells them apart.
+bool file_system_full(const Env& env) noexcept;
+
 class Txn {
 public:
     Txn() = default;

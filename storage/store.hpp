@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -297,6 +299,15 @@ public:
                 return;
             } catch (const lmdb::MapFull&) {
                 grow();
+            } catch (const lmdb::Error& e) {
+                // A write a full disk cut short, at the commit or when a large
+                // transaction spills pages early: nothing is committed (the meta
+                // page comes last), so it is refused like ENOSPC. (A device's own
+                // EIO while the disk is also full would be refused the same way.)
+                if (e.code() == EIO && lmdb::file_system_full(env_)) {
+                    throw lmdb::NoSpace(std::string(e.what()) + " [a write cut short by a full disk]", ENOSPC);
+                }
+                throw;
             }
         }
     }
