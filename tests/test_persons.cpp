@@ -377,18 +377,36 @@ person::PersonEntry entry_with_profiles(int profiles) {
     return e;
 }
 
-// Resolution decodes every candidate's entry: one that fits an LMDB leaf
-// node is kept plain, so that reading it costs no decompression.
+// Resolution decodes every candidate's entry: a person seen once or twice
+// (up to 600 bytes) is kept plain, so that reading it costs no decompression.
 TEST(PersonEntry, ASmallEntryIsStoredPlain) {
     const person::PersonEntry e = entry_with_profiles(2);
     const std::string stored = person::encode_entry(e);
     ASSERT_EQ(uint8_t(stored.at(0)), 2) << "the plain layout";
-    EXPECT_LE(stored.size(), 2000u);
+    EXPECT_LE(stored.size(), 600u);
     const auto back = person::decode_entry(stored);
     ASSERT_TRUE(back);
     EXPECT_EQ(person::encode_entry(*back), stored);
     EXPECT_EQ(back->profiles.size(), 2u);
     EXPECT_EQ(back->best[person::kBestAddress].value, e.best[person::kBestAddress].value);
+}
+
+// Above 600 bytes an entry is compressed even when it would fit a leaf node
+// plain (storage format 10 kept it plain up to 2,000): `persons` is the
+// largest index a node keeps in memory (docs/capacity.md).
+TEST(PersonEntry, AnEntryOfAFewVisitsIsStoredCompressed) {
+    const person::PersonEntry e = entry_with_profiles(4);
+    const std::string stored = person::encode_entry(e);
+    ASSERT_EQ(uint8_t(stored.at(0)), 3) << "the compressed layout";
+    uint32_t plain = 0;
+    std::memcpy(&plain, stored.data() + 1, sizeof plain);
+    EXPECT_GT(plain, 600u);
+    EXPECT_LT(plain, 2000u) << "it would fit a leaf node plain";
+    EXPECT_LT(stored.size(), plain);
+    const auto back = person::decode_entry(stored);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->profiles.size(), 4u);
+    EXPECT_EQ(back->identifiers.size(), e.identifiers.size());
 }
 
 // Larger than an LMDB leaf node holds (~2,000 bytes): compressed to well

@@ -11,15 +11,16 @@ namespace {
 
 constexpr uint8_t kLayout = 2;  // 2: identifiers carry their first log entry
 // zstd of a kLayout entry: this byte, the entry's size (u32), the frame
-// (format 9), for an entry larger than kPlainMaxBytes: a frequent visitor's,
-// tens of profiles long, which would otherwise sit on LMDB overflow pages
-// that every visit rewrites whole.
+// (format 9), for an entry larger than kPlainMaxBytes.
 constexpr uint8_t kCompressedLayout = 3;
-// Smaller entries, 99.6% of them at ten million persons, stay plain and fit a
-// leaf page's node (at most ~2,020 bytes with 4 KiB pages): resolution reads
-// every candidate's entry, and decompressing them was ~30% of its time
-// (docs/benchmarks.md, "Format 9 at 10 million citizens").
-constexpr size_t kPlainMaxBytes = 2000;
+// Resolution reads every candidate's entry, and decompressing all of them was
+// ~30% of its time (docs/benchmarks.md, "Format 9 at 10 million citizens"),
+// so entries up to 600 bytes, 44% of them at ten million persons (a person
+// seen once or twice), stay plain. Larger ones are compressed to about half:
+// plain they made `persons` 1.8 times larger, a national node's largest index
+// in memory (docs/capacity.md), and the largest (a frequent visitor's, tens
+// of profiles long) would sit on LMDB overflow pages that every visit rewrites.
+constexpr size_t kPlainMaxBytes = 600;
 constexpr uint32_t kMaxEntryBytes = 16u << 20;  // a corrupt size must not allocate more
 
 struct Out {
