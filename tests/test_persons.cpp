@@ -384,7 +384,7 @@ uint32_t plain_size_if_compressed(const std::string& stored) {
     return plain;
 }
 
-// Resolution decodes every candidate's entry: a person seen once or twice
+// Resolution decodes every candidate's entry: a person with two profiles
 // (up to 600 bytes) is kept plain, so that reading it costs no decompression.
 TEST(PersonEntry, ASmallEntryIsStoredPlain) {
     const person::PersonEntry e = entry_with_profiles(2);
