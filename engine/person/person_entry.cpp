@@ -16,10 +16,11 @@ constexpr uint8_t kCompressedLayout = 3;
 // Resolution reads every candidate's entry, and decompressing all of them was
 // ~30% of its time (docs/benchmarks.md, "Format 9 at 10 million citizens"),
 // so entries up to 600 bytes, 44% of them at ten million persons (a person
-// with one or two profiles and few identifiers), stay plain. Larger ones are compressed to about half:
-// plain they made `persons` 1.8 times larger, a national node's largest index
-// in memory (docs/capacity.md), and the largest (a frequent visitor's, tens
-// of profiles long) would sit on LMDB overflow pages that every visit rewrites.
+// with one or two profiles and few identifiers), stay plain. Larger ones are
+// compressed to about half: plain they made `persons` 1.8 times larger, a
+// national node's largest index in memory (docs/capacity.md), and the largest
+// (a frequent visitor's, tens of profiles long) would sit on LMDB overflow
+// pages that every visit rewrites.
 constexpr size_t kPlainMaxBytes = 600;
 constexpr uint32_t kMaxEntryBytes = 16u << 20;  // a corrupt size must not allocate more
 
