@@ -43,6 +43,16 @@ struct Pusher::Batch {
     uint32_t request_id = 0;
     Clock::time_point sent_at;
 
+    // Empty for the next cut, keeping what its buffers hold room for.
+    void clear() {
+        seq = 0;
+        bytes.clear();
+        spans.clear();
+        signatures.clear();
+        sent = false;
+        request_id = 0;
+    }
+
     std::vector<std::string_view> views() const {
         std::vector<std::string_view> v;
         v.reserve(spans.size());
@@ -56,10 +66,15 @@ struct Pusher::Lane {
     uint32_t stream = 0;
     std::thread thread;
 
-    std::mutex mutex;  // guards queue and closed
+    std::mutex mutex;  // guards queue, closed and spare
     std::condition_variable changed;
     std::deque<Batch> queue;  // cut, not sent yet
     bool closed = false;      // nothing more will be queued
+    // Answered batches, cleared, for the next cuts to fill: a long push then
+    // allocates no batch buffers after its first few, and the client's memory
+    // stays flat (freeing multi-megabyte buffers and allocating new ones left
+    // glibc's heap fragmented, the resident set growing with the push).
+    std::vector<Batch> spare;
 
     Batch filling;  // the adding thread's
     uint64_t next_seq = 1;
@@ -139,6 +154,7 @@ Pusher::Pusher(PushOptions options)
         lane->stream = options_.stream + static_cast<uint32_t>(i);
         lanes_.push_back(std::move(lane));
     }
+    batches_made_ = lanes_.size();  // each lane's first filling batch
 }
 
 Pusher::~Pusher() {
@@ -171,21 +187,36 @@ bool Pusher::add(std::string_view document) {
     return b.spans.size() < options_.batch || cut(lane, true);
 }
 
-// Numbers the filling batch and queues it, first waiting for room when `block`.
+// Numbers the filling batch and queues it, first waiting for room when `block`;
+// the next one fills a spare batch when there is one.
 bool Pusher::cut(Lane& lane, bool block) {
     lane.filling.seq = lane.next_seq++;
     std::size_t size = lane.filling.bytes.size();
-    lane.filling.bytes.shrink_to_fit();  // held until answered (all of them, in bench): no slack
+    // With no queue limit every batch may be held until the push starts (ehb bench's): no slack.
+    if (options_.queue == 0) lane.filling.bytes.shrink_to_fit();
     std::unique_lock lock(lane.mutex);
     if (block && options_.queue > 0) {
         lane.changed.wait_until(lock, deadline_, [&] { return lane.queue.size() < options_.queue || stopped_; });
     }
     lane.queue.push_back(std::move(lane.filling));
     lane.changed.notify_all();
-    lock.unlock();
-    lane.filling = Batch();
-    lane.filling.bytes.reserve(size);
+    if (!lane.spare.empty()) {
+        lane.filling = std::move(lane.spare.back());
+        lane.spare.pop_back();
+    } else {
+        lane.filling = Batch();
+        lane.filling.bytes.reserve(size);
+        batches_made_.fetch_add(1, std::memory_order_relaxed);
+    }
     return !stopped_ && Clock::now() < deadline_;
+}
+
+// Keeps an answered batch's buffers for a later cut: as many as the queue and
+// the window hold, which is all a steady push needs.
+void Pusher::recycle(Lane& lane, Batch&& batch) {
+    batch.clear();
+    std::lock_guard lock(lane.mutex);
+    if (lane.spare.size() < options_.queue + kMaxWindow) lane.spare.push_back(std::move(batch));
 }
 
 // Moves the next queued batch to the window; when `wait`, waits for one until
@@ -253,6 +284,7 @@ void Pusher::answer(Lane& lane, const net::Reply& reply) {
         lane.replayed += result->replayed;
         records_answered_.fetch_add(it->spans.size(), std::memory_order_relaxed);
         bytes_answered_.fetch_add(it->bytes.size(), std::memory_order_relaxed);
+        recycle(lane, std::move(*it));
         lane.window.erase(it);
         lane.last_error.clear();
     } else if (const auto* error = std::get_if<wire::Error>(&reply.body)) {

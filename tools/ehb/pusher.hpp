@@ -70,6 +70,10 @@ public:
     // Answered so far, for a progress line.
     uint64_t records_answered() const { return records_answered_.load(std::memory_order_relaxed); }
     uint64_t bytes_answered() const { return bytes_answered_.load(std::memory_order_relaxed); }
+    // Batches allocated so far. An answered batch's buffers are reused, so with
+    // a queue limit this stays within connections * (queue + 5) however long
+    // the push: the client's memory does not grow with it.
+    uint64_t batches_made() const { return batches_made_.load(std::memory_order_relaxed); }
 
 private:
     struct Batch;
@@ -77,6 +81,7 @@ private:
     class Router;
 
     bool cut(Lane& lane, bool block);
+    void recycle(Lane& lane, Batch&& batch);
     bool take(Lane& lane, bool wait);
     bool finished(Lane& lane);
     void run(Lane& lane);
@@ -90,7 +95,7 @@ private:
     std::unique_ptr<Router> router_;
     std::chrono::steady_clock::time_point start_, deadline_ = std::chrono::steady_clock::time_point::max();
     std::atomic<bool> stopped_{false};
-    std::atomic<uint64_t> records_answered_{0}, bytes_answered_{0};
+    std::atomic<uint64_t> records_answered_{0}, bytes_answered_{0}, batches_made_{0};
     std::mutex mutex_;  // guards failure_ and running_
     std::condition_variable lane_done_;
     std::string failure_;
