@@ -71,8 +71,9 @@ public:
     uint64_t records_answered() const { return records_answered_.load(std::memory_order_relaxed); }
     uint64_t bytes_answered() const { return bytes_answered_.load(std::memory_order_relaxed); }
     // Batches allocated so far. An answered batch's buffers are reused, so with
-    // a queue limit this stays within connections * (queue + 5) however long
-    // the push: the client's memory does not grow with it.
+    // a queue limit this stays within connections * (queue + 6) however long
+    // the push (each connection's filling batch, its queue, the last cut, and
+    // its window of 4): the client's memory does not grow with it.
     uint64_t batches_made() const { return batches_made_.load(std::memory_order_relaxed); }
 
 private:
