@@ -60,6 +60,12 @@ void Env::sync() {
     check("mdb_env_sync", mdb_env_sync(env_, 1));
 }
 
+int Env::fd() const {
+    mdb_filehandle_t fd = -1;
+    check("mdb_env_get_fd", mdb_env_get_fd(env_, &fd));
+    return fd;
+}
+
 bool file_system_full(const Env& env) noexcept {
     // Less than this free for unprivileged users: the file system is full.
     constexpr uint64_t kFullBelow = uint64_t{1} << 20;

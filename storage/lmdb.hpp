@@ -79,6 +79,7 @@ public:
     // Only when this process has no transaction open (LMDB's rule).
     void set_map_size(std::size_t bytes);
     void sync();  // flushes to disk (needed only when opened with MDB_NOSYNC)
+    int fd() const;  // the data file's descriptor
 
 private:
     explicit Env(MDB_env* env) : env_(env) {}

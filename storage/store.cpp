@@ -411,6 +411,7 @@ Store::Store(const std::filesystem::path& dir, StoreOptions options) : dir_(dir)
     try {
         // A store that grew in an earlier run opens with its grown size (LMDB keeps the larger).
         env_ = lmdb::Env::open(dir.string(), env_options);
+        if (options.sync_commits && !options.read_only) writeback_ = std::make_unique<Writeback>(env_.fd());
         init_schema();
     } catch (const lmdb::Error& e) {
         throw lmdb::Error(std::string(e.what()) + " [data directory " + dir.string() + "]", e.code());
@@ -513,6 +514,18 @@ void Store::release_mapped_pages() const noexcept {
         madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
     }
     std::fclose(maps);
+}
+
+void Store::commit(lmdb::Txn& txn) {
+    if (!writeback_) return txn.commit();
+    writeback_->begin();
+    try {
+        txn.commit();
+    } catch (...) {
+        writeback_->end();
+        throw;
+    }
+    writeback_->end();
 }
 
 void Store::sync() {

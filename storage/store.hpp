@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <stdexcept>
@@ -21,6 +22,7 @@
 #include "storage/dictionary.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/schema.hpp"
+#include "storage/writeback.hpp"
 
 namespace ehb {
 
@@ -295,7 +297,7 @@ public:
                 StoreWriter writer(txn, tables_, chain_);
                 f(writer);
                 writer.run_before_commit();
-                txn.commit();
+                commit(txn);
                 return;
             } catch (const lmdb::MapFull&) {
                 grow();
@@ -345,12 +347,14 @@ private:
     // Begins or renews a read transaction; adopts a map another process grew.
     void begin_read(lmdb::Txn& txn, std::shared_lock<std::shared_mutex>& lock) const;
     lmdb::Txn begin_write();
+    void commit(lmdb::Txn& txn);  // with writeback_ working beside it
     void adopt_map_size() const;
     void grow();
 
     std::filesystem::path dir_;
     StoreOptions options_;
     lmdb::Env env_;
+    std::unique_ptr<Writeback> writeback_;  // durable writable stores only
     Tables tables_;
     DictionarySet dictionaries_;
     mutable std::shared_mutex resize_;  // readers share it; growing the map takes it alone
