@@ -73,7 +73,7 @@ TEST(Writeback, StartsWritingDirtyPagesWhileACommitRunsWithoutAnySync) {
     ehb::Writeback writeback(fd);
     writeback.begin();
     std::size_t dirty = *before;
-    for (int i = 0; i < 1000 && dirty > 0; ++i) {  // up to 10 s; 16 MB takes milliseconds
+    for (int i = 0; i < 1000 && dirty > 0; ++i) {  // 1,000 polls 10 ms apart; 16 MB takes milliseconds
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
         dirty = dirty_pages(map, kPages).value_or(dirty);
     }
