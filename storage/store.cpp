@@ -519,13 +519,11 @@ void Store::release_mapped_pages() const noexcept {
 void Store::commit(lmdb::Txn& txn) {
     if (!writeback_) return txn.commit();
     writeback_->begin();
-    try {
-        txn.commit();
-    } catch (...) {
-        writeback_->end();
-        throw;
-    }
-    writeback_->end();
+    struct End {
+        Writeback& w;
+        ~End() { w.end(); }
+    } end{*writeback_};  // whether the commit succeeds or throws
+    txn.commit();
 }
 
 void Store::sync() {

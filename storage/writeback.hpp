@@ -17,7 +17,8 @@ namespace ehb {
 
 class Writeback {
 public:
-    // `fd`: the file's descriptor (duplicated: the helper never outlives its own).
+    // `fd`: the file's descriptor. The helper works on a duplicate of it, open
+    // for as long as the helper lives.
     explicit Writeback(int fd);
     ~Writeback();
     Writeback(const Writeback&) = delete;
